@@ -1,0 +1,1 @@
+"""Analyses over transcripts and audio features; depends only on domain."""

@@ -1,0 +1,1 @@
+"""Audio decoding, validation and signal measurements; depends only on domain."""

@@ -1,0 +1,76 @@
+"""Runtime settings, read from ``CALLWARDEN_*`` environment variables.
+
+Every field is documented in README.md's configuration table; ``tests/unit/test_config_documented.py`` fails
+when one is not, so operators never meet a knob they cannot look up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All of callwarden's configuration; paths default to places inside ``home``."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLWARDEN_", extra="ignore")
+
+    home: Path = Field(default=Path(".callwarden"), description="Data directory for the embedded deployment.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite file callwarden.db inside home."
+    )
+    blob_url: str | None = Field(
+        default=None, description="Where encrypted blobs go: file:///dir or s3://bucket/prefix; default home/blobs."
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (MinIO, Ceph, moto).")
+    s3_region: str = Field(default="us-east-1", description="Region for the S3 client.")
+    keyset_path: Path | None = Field(
+        default=None, description="Key-encryption keyset file (0600); default home/keyset.json."
+    )
+    queue_url: str = Field(
+        default="inprocess", description="'inprocess' (worker threads) or a Celery broker URL (redis://, amqp://)."
+    )
+    workers: int = Field(default=1, ge=0, description="In-process pipeline worker threads started by serve/demo.")
+    job_lease_s: float = Field(
+        default=300.0, gt=0, description="Seconds a worker holds a job before another may take it over."
+    )
+    max_upload_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes.")
+    max_duration_s: float = Field(default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds.")
+    max_channels: int = Field(default=2, ge=1, description="Most audio channels a recording may have.")
+    short_recording_ratio: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Flag a call whose audio is shorter than this fraction of the duration its metadata claims.",
+    )
+    default_phone_region: str = Field(
+        default="US", description="Region assumed for phone numbers written without a country code."
+    )
+    watch_settle_s: float = Field(
+        default=5.0, ge=0, description="A watched file must keep its size and mtime this long before ingest."
+    )
+    watch_pattern: str | None = Field(
+        default=None,
+        description="Extra filename regex with named groups (from, to, agent_id, call_id, started_at, direction).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address serve binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port serve listens on.")
+    session_hours: float = Field(default=8.0, gt=0, description="Lifetime of a browser login session.")
+    log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file in ``home``."""
+        return self.database_url or f"sqlite:///{(self.home / 'callwarden.db').resolve()}"
+
+    @property
+    def resolved_blob_url(self) -> str:
+        """The blob store URL, defaulting to a directory in ``home``."""
+        return self.blob_url or f"file://{(self.home / 'blobs').resolve()}"
+
+    @property
+    def resolved_keyset_path(self) -> Path:
+        """The keyset file, defaulting to ``home/keyset.json``."""
+        return self.keyset_path or self.home / "keyset.json"

@@ -1,0 +1,1 @@
+"""Recording sources: CLI paths, watched folders and their dialer naming conventions."""

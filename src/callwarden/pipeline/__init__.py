@@ -1,0 +1,1 @@
+"""Stage contract and runner that wire audio/speech/analysis to storage."""

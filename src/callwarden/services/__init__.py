@@ -1,0 +1,1 @@
+"""Use cases, one function each: authorise, one transaction, its audit event, enqueue on commit."""

@@ -1,0 +1,1 @@
+"""Speech recognition engines and speaker assignment; depends only on domain."""

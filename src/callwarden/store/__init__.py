@@ -1,0 +1,1 @@
+"""Persistence: database, encrypted blob stores, key management and the audit chain."""

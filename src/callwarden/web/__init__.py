@@ -1,0 +1,1 @@
+"""HTTP edge: JSON API, server-rendered UI and authentication."""
