@@ -22,22 +22,32 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default SQLite file callwarden.db inside home."
     )
     blob_url: str | None = Field(
-        default=None, description="Where encrypted blobs go: file:///dir or s3://bucket/prefix; default home/blobs."
+        default=None,
+        description="Where encrypted blobs go: file:///dir or s3://bucket/prefix; default home/blobs.",
     )
-    s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (MinIO, Ceph, moto).")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (MinIO, Ceph, moto)."
+    )
     s3_region: str = Field(default="us-east-1", description="Region for the S3 client.")
     keyset_path: Path | None = Field(
         default=None, description="Key-encryption keyset file (0600); default home/keyset.json."
     )
     queue_url: str = Field(
-        default="inprocess", description="'inprocess' (worker threads) or a Celery broker URL (redis://, amqp://)."
+        default="inprocess",
+        description="'inprocess' (worker threads) or a Celery broker URL (redis://, amqp://).",
     )
-    workers: int = Field(default=1, ge=0, description="In-process pipeline worker threads started by serve/demo.")
+    workers: int = Field(
+        default=1, ge=0, description="In-process pipeline worker threads started by serve/demo."
+    )
     job_lease_s: float = Field(
         default=300.0, gt=0, description="Seconds a worker holds a job before another may take it over."
     )
-    max_upload_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes.")
-    max_duration_s: float = Field(default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds.")
+    max_upload_bytes: int = Field(
+        default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes."
+    )
+    max_duration_s: float = Field(
+        default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds."
+    )
     max_channels: int = Field(default=2, ge=1, description="Most audio channels a recording may have.")
     short_recording_ratio: float = Field(
         default=0.5,
@@ -47,6 +57,9 @@ class Settings(BaseSettings):
     )
     default_phone_region: str = Field(
         default="US", description="Region assumed for phone numbers written without a country code."
+    )
+    dialer_timezone: str = Field(
+        default="UTC", description="IANA time zone of timestamps the dialer writes without an offset."
     )
     watch_settle_s: float = Field(
         default=5.0, ge=0, description="A watched file must keep its size and mtime this long before ingest."

@@ -1,0 +1,168 @@
+"""Runs one claimed job: read inputs in one transaction, work outside any transaction, store in another.
+
+The work happens outside a transaction so a long transcription never holds the database; the result is only
+stored if this worker still holds the job's lease, so a job taken over after a stall is not stored twice.
+A result whose input hash is already stored is reused, which makes every stage idempotent and resumable.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callwarden.domain.pipeline import CallStatus
+from callwarden.pipeline.stage import Stage, StageInput, input_hash, output_hash, to_json_safe
+from callwarden.store import job_queue
+from callwarden.store.db import Database
+from callwarden.store.job_queue import ClaimedJob
+from callwarden.store.models import Call, StageResult
+
+log = logging.getLogger(__name__)
+
+AudioOpener = Callable[[Session, str], BinaryIO]
+RETRY_AFTER_S = 5.0
+
+
+class PipelineRunner:
+    """Claims and runs jobs for an ordered list of stages."""
+
+    def __init__(
+        self, db: Database, stages: Sequence[Stage], open_audio: AudioOpener, *, lease_s: float = 300.0
+    ) -> None:
+        self.db = db
+        self.stages = list(stages)
+        self._by_name = {stage.name: stage for stage in self.stages}
+        self._open_audio = open_audio
+        self.lease_s = lease_s
+
+    @property
+    def first_stage(self) -> str:
+        """Where every new call starts."""
+        return self.stages[0].name
+
+    def next_stage(self, name: str) -> str | None:
+        """The stage after ``name``, or None when ``name`` is the last."""
+        index = [stage.name for stage in self.stages].index(name)
+        return self.stages[index + 1].name if index + 1 < len(self.stages) else None
+
+    def run_one(self, owner: str) -> bool:
+        """Claim and run one job; False when none was waiting."""
+        with self.db.transaction() as session:
+            claimed = job_queue.claim(session, owner, self.lease_s)
+            if claimed is None:
+                return False
+            call = session.get(Call, claimed.call_id)
+            if call is not None and call.status == CallStatus.QUEUED.value:
+                call.status = CallStatus.PROCESSING.value
+        try:
+            self._run(claimed)
+        except Exception as exc:
+            log.warning("stage %s failed for call %s: %s", claimed.stage, claimed.call_id, exc)
+            self._record_failure(claimed, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+        return True
+
+    def _run(self, claimed: ClaimedJob) -> None:
+        stage = self._by_name.get(claimed.stage)
+        if stage is None:
+            raise LookupError(f"no stage named {claimed.stage!r} in this version of callwarden")
+        with self.db.transaction() as session:
+            given = self._gather(session, claimed.call_id, stage)
+            wanted = input_hash(stage, given)
+            done_before = session.execute(
+                select(StageResult.id).where(
+                    StageResult.call_id == claimed.call_id,
+                    StageResult.stage == stage.name,
+                    StageResult.input_hash == wanted,
+                )
+            ).first()
+        output: dict[str, Any] | None = None
+        if done_before is None:
+            try:
+                output = to_json_safe(stage.run(given) if stage.able_to_run(given) else {"skipped": True})
+            finally:
+                stage.cleanup()
+        self._store(claimed, stage, wanted, output)
+
+    def _gather(self, session: Session, call_id: str, stage: Stage) -> StageInput:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise LookupError(f"call {call_id} no longer exists")
+        upstream = {name: latest_output(session, call_id, name) or {} for name in stage.depends_on}
+        return StageInput(
+            call_id=call_id,
+            recording_sha256=call.sha256,
+            metadata={
+                "agent_id": call.agent_id,
+                "campaign": call.campaign,
+                "direction": call.direction,
+                "from": call.from_number,
+                "to": call.to_number,
+                "agent_region": call.agent_region,
+                "channels": call.channels,
+                "sample_rate": call.sample_rate,
+            },
+            upstream=upstream,
+            open_audio=lambda: self._open_with_new_session(call_id),
+        )
+
+    def _open_with_new_session(self, call_id: str) -> BinaryIO:
+        with self.db.transaction() as session:
+            return self._open_audio(session, call_id)
+
+    def _store(self, claimed: ClaimedJob, stage: Stage, wanted: str, output: dict[str, Any] | None) -> None:
+        now = datetime.now(UTC)
+        with self.db.transaction() as session:
+            job = job_queue.held(session, claimed)
+            if job is None:
+                log.info("job %s lost its lease; another worker owns it now", claimed.id)
+                return
+            if output is not None:
+                session.add(
+                    StageResult(
+                        call_id=claimed.call_id,
+                        stage=stage.name,
+                        engine=stage.engine,
+                        engine_version=stage.version,
+                        input_hash=wanted,
+                        output=output,
+                        output_hash=output_hash(output),
+                        created_at=now,
+                    )
+                )
+            job_queue.finish(job, now=now)
+            call = session.get(Call, claimed.call_id)
+            following = self.next_stage(stage.name)
+            if following is not None:
+                job_queue.enqueue(session, claimed.call_id, following, now=now)
+            elif call is not None:
+                call.status = CallStatus.DONE.value
+            if call is not None:
+                call.updated_at = now
+
+    def _record_failure(self, claimed: ClaimedJob, error: str) -> None:
+        with self.db.transaction() as session:
+            job = job_queue.held(session, claimed)
+            if job is None:
+                return
+            final = job_queue.fail(job, error, retry_after_s=RETRY_AFTER_S)
+            call = session.get(Call, claimed.call_id)
+            if final and call is not None:
+                call.status = CallStatus.FAILED.value
+                call.updated_at = datetime.now(UTC)
+
+
+def latest_output(session: Session, call_id: str, stage: str) -> dict[str, Any] | None:
+    """The newest stored output of ``stage`` for a call."""
+    row = session.execute(
+        select(StageResult.output)
+        .where(StageResult.call_id == call_id, StageResult.stage == stage)
+        .order_by(StageResult.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else dict(row[0])

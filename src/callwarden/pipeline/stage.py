@@ -1,0 +1,67 @@
+"""The stage contract: every step of a call's pipeline is a Stage.
+
+A stage declares its name, engine and version and what it depends on; the runner hashes the stage's inputs
+(the recording's SHA-256, the engine version and the outputs it reads), so re-running with the same inputs is
+recognised and changes nothing, and every stored result can be traced to exactly what produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Protocol
+
+from callwarden.domain.audit import canonical_json, compute_hash
+
+
+@dataclass(frozen=True)
+class StageInput:
+    """Everything a stage may read: the call's facts, earlier stages' outputs and its audio."""
+
+    call_id: str
+    recording_sha256: str
+    metadata: Mapping[str, Any]
+    upstream: Mapping[str, Mapping[str, Any]]
+    open_audio: Callable[[], BinaryIO] = field(compare=False)
+
+
+class Stage(Protocol):
+    """A pipeline step: pure of storage, told its inputs, returning its output as JSON-able data."""
+
+    name: str
+    engine: str
+    version: str
+    depends_on: tuple[str, ...]
+
+    def able_to_run(self, given: StageInput) -> bool:
+        """False when this stage has nothing to do for the call (its output then records that it skipped)."""
+
+    def run(self, given: StageInput) -> dict[str, Any]:
+        """Do the work; raise on failure (the runner retries, then marks the call failed)."""
+
+    def cleanup(self) -> None:
+        """Release what ``run`` held; always called, whether ``run`` succeeded or not."""
+
+
+def input_hash(stage: Stage, given: StageInput) -> str:
+    """What identifies one run of ``stage``: same hash, same result."""
+    return compute_hash(
+        {
+            "stage": stage.name,
+            "engine": stage.engine,
+            "version": stage.version,
+            "recording_sha256": given.recording_sha256,
+            "upstream": {name: output_hash(given.upstream[name]) for name in sorted(given.upstream)},
+        }
+    )
+
+
+def output_hash(output: Mapping[str, Any]) -> str:
+    """Hash of a stage's output in canonical JSON."""
+    return compute_hash(dict(output))
+
+
+def to_json_safe(output: Mapping[str, Any]) -> dict[str, Any]:
+    """Check that an output is canonical-JSON serialisable (no NaN, no bytes) before it is stored."""
+    canonical_json(dict(output))
+    return dict(output)

@@ -1,0 +1,189 @@
+"""Reading the catalogue: call listings, one call with its report, and its audio.
+
+Every read of one call is an audit entry; listings are narrowed by role before they reach the database (agents
+see their own calls, restricted calls only compliance and admin), so an unauthorised call is never even counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, BinaryIO, cast
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from callwarden.domain.access import Action, Actor, Role, list_scope
+from callwarden.domain.audit import AuditEvent
+from callwarden.services.authz import require
+from callwarden.services.errors import NotFound, Unavailable
+from callwarden.services.runtime import ORIGINAL, Runtime
+from callwarden.store import audit_log
+from callwarden.store.crypto import IntegrityError
+from callwarden.store.models import Blob, Call, StageResult
+from callwarden.store.vault import ShreddedError
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Listing filters; a phone number matches either party."""
+
+    agent_id: str | None = None
+    campaign: str | None = None
+    status: str | None = None
+    phone: str | None = None
+    started_from: datetime | None = None
+    started_to: datetime | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def call_item(call: Call) -> dict[str, Any]:
+    """The stable listing shape of DESIGN.md (CLI ``calls list --json`` and ``GET /api/v1/calls``)."""
+    return {
+        "id": call.id,
+        "call_id": call.call_id,
+        "agent_id": call.agent_id,
+        "campaign": call.campaign,
+        "direction": call.direction,
+        "from": call.from_number,
+        "to": call.to_number,
+        "started_at": _iso(call.started_at),
+        "duration_s": call.duration_s,
+        "claimed_duration_s": call.claimed_duration_s,
+        "channels": call.channels,
+        "sample_rate": call.sample_rate,
+        "codec": call.codec,
+        "size_bytes": call.size_bytes,
+        "sha256": call.sha256,
+        "status": call.status,
+        "disclosure_status": call.disclosure_status,
+        "disposition": call.disposition,
+        "lead_id": call.lead_id,
+        "agent_region": call.agent_region,
+        "source": call.source,
+        "original_name": call.original_name,
+        "flags": list(call.flags or []),
+        "created_at": _iso(call.created_at),
+        "updated_at": _iso(call.updated_at),
+    }
+
+
+def _scoped(actor: Actor, query: Select[tuple[Call]]) -> Select[tuple[Call]]:
+    agent_only, include_restricted = list_scope(actor)
+    if actor.role is Role.AGENT:
+        # An agent account without an agent id sees nothing rather than everything.
+        query = query.where(Call.agent_id == agent_only) if agent_only else query.where(Call.id.is_(None))
+    if not include_restricted:
+        query = query.where(Call.restricted.is_(False))
+    return query
+
+
+def list_calls(rt: Runtime, actor: Actor, flt: CallFilter | None = None) -> dict[str, Any]:
+    """Calls visible to ``actor``, newest first, with the total before paging."""
+    require(actor, Action.CALL_LIST)
+    flt = flt or CallFilter()
+    query = _scoped(actor, select(Call))
+    if flt.agent_id:
+        query = query.where(Call.agent_id == flt.agent_id)
+    if flt.campaign:
+        query = query.where(Call.campaign == flt.campaign)
+    if flt.status:
+        query = query.where(Call.status == flt.status)
+    if flt.phone:
+        query = query.where((Call.from_number == flt.phone) | (Call.to_number == flt.phone))
+    if flt.started_from:
+        query = query.where(Call.started_at >= flt.started_from)
+    if flt.started_to:
+        query = query.where(Call.started_at < flt.started_to)
+    with rt.db.transaction() as session:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = session.scalars(
+            query.order_by(Call.started_at.desc().nulls_last(), Call.created_at.desc())
+            .limit(max(1, min(flt.limit, 1000)))
+            .offset(max(0, flt.offset))
+        )
+        items = [call_item(call) for call in rows]
+    return {"items": items, "total": total, "limit": flt.limit, "offset": flt.offset}
+
+
+def _visible_call(session: Session, actor: Actor, call_id: str, action: Action, purpose: str | None) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise NotFound(f"no call {call_id}")
+    try:
+        require(actor, action, call, purpose=purpose)
+    except Exception as exc:
+        if action is Action.CALL_VIEW:
+            raise NotFound(f"no call {call_id}") from exc
+        raise
+    return call
+
+
+def call_report(session: Session, call: Call) -> dict[str, Any]:
+    """The report assembled from the newest output of each stage, with what made it."""
+    results = session.execute(
+        select(StageResult).where(StageResult.call_id == call.id).order_by(StageResult.id)
+    ).scalars()
+    latest: dict[str, StageResult] = {}
+    for result in results:
+        latest[result.stage] = result
+    decode = latest.get("decode")
+    return {
+        "duration_s": call.duration_s,
+        "channels": call.channels,
+        "levels": decode.output if decode is not None else None,
+        "stages": [
+            {
+                "stage": result.stage,
+                "engine": result.engine,
+                "engine_version": result.engine_version,
+                "input_hash": result.input_hash,
+                "output_hash": result.output_hash,
+                "at": _iso(result.created_at),
+            }
+            for result in latest.values()
+        ],
+    }
+
+
+def show_call(rt: Runtime, actor: Actor, call_id: str) -> dict[str, Any]:
+    """One call with its report; recorded in the audit chain as a view."""
+    with rt.db.transaction() as session:
+        call = _visible_call(session, actor, call_id, Action.CALL_VIEW, None)
+        item = call_item(call)
+        item["report"] = call_report(session, call)
+        item["history"] = [entry.to_json_dict() for entry in audit_log.entries_for(session, call.id)]
+        audit_log.append(
+            session,
+            AuditEvent(actor=actor.name, action="call.viewed", resource_type="call", resource_id=call.id),
+        )
+    return item
+
+
+def open_original_audio(rt: Runtime, actor: Actor, call_id: str, purpose: str) -> tuple[BinaryIO, str, int]:
+    """The decrypted original for someone allowed to hear it and saying why; audited before a byte is read."""
+    with rt.db.transaction() as session:
+        call = _visible_call(session, actor, call_id, Action.CALL_PLAY_ORIGINAL, purpose)
+        blob = session.execute(
+            select(Blob).where(Blob.call_id == call.id, Blob.kind == ORIGINAL)
+        ).scalar_one()
+        try:
+            reader = rt.vault.open(session, blob)
+        except (ShreddedError, IntegrityError) as exc:
+            raise Unavailable(f"call {call.id}: recording unavailable: {exc}") from exc
+        audit_log.append(
+            session,
+            AuditEvent(
+                actor=actor.name,
+                action="call.original_played",
+                resource_type="call",
+                resource_id=call.id,
+                purpose=purpose,
+            ),
+        )
+    return cast(BinaryIO, reader), blob.media_type, blob.plaintext_size
