@@ -32,10 +32,6 @@ class Settings(BaseSettings):
     keyset_path: Path | None = Field(
         default=None, description="Key-encryption keyset file (0600); default home/keyset.json."
     )
-    queue_url: str = Field(
-        default="inprocess",
-        description="'inprocess' (worker threads) or a Celery broker URL (redis://, amqp://).",
-    )
     workers: int = Field(
         default=1, ge=0, description="In-process pipeline worker threads started by serve/demo."
     )

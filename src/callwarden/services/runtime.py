@@ -44,7 +44,7 @@ class Runtime:
     worker: InProcessWorker = field(init=False)
 
     def __post_init__(self) -> None:
-        self.worker = InProcessWorker(self.runner.run_one, threads=max(self.settings.workers, 1))
+        self.worker = InProcessWorker(self.runner.run_one, threads=self.settings.workers)
 
     def notify_work(self) -> None:
         """Called after a commit that queued jobs."""

@@ -1,0 +1,104 @@
+"""A real ``callwarden serve`` process and headless Debian Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from callwarden.config import Settings
+from callwarden.services.runtime import init_home
+from tests.integration.cli_helpers import CLI, cli_env, run_cli
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    settings: Settings
+    passwords: dict[str, str]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A served home with two agents' calls and an account per role."""
+    from tests.audio_fixtures import tone, write_wav
+
+    root = tmp_path_factory.mktemp("e2e")
+    settings = Settings(home=root / "home")
+    init_home(settings)
+    passwords = {}
+    for name, role, agent in (("admin", "admin", None), ("agent1", "agent", "a-1")):
+        args = ["user", "add", name, "--role", role, "--password"] + (["--agent-id", agent] if agent else [])
+        done = run_cli(settings, *args)
+        assert done.returncode == 0, done.stderr
+        passwords[name] = next(
+            line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("password: ")
+        )
+    for i, (agent, to) in enumerate((("a-1", "+14155552671"), ("a-2", "+12125550123"), ("a-1", "+13055550188"))):
+        wav = write_wav(root / f"call{i}.wav", tone(2.0 + i, channels=2))
+        (root / f"call{i}.json").write_text(
+            f'{{"agent_id": "{agent}", "campaign": "solar", "from": "+15125550147", "to": "{to}",'
+            f' "started_at": "2026-11-0{i + 1}T15:04:05Z", "call_id": "V-{i}"}}'
+        )
+        assert run_cli(settings, "ingest", str(wav)).returncode == 0
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--port", str(port)],
+        env=cli_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("server did not start")
+        yield Server(url=url, settings=settings, passwords=passwords)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path) -> Iterator[object]:
+    """A fresh Chromium page (no shared cookies between tests)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            yield page
+        finally:
+            browser.close()
