@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -65,6 +66,10 @@ class BlobStore(Protocol):
     def delete(self, key: str) -> None: ...
 
     def exists(self, key: str) -> bool: ...
+
+    def last_modified(self, key: str) -> float:
+        """When the blob under `key` was last written, in POSIX seconds; `BlobNotFound` when there is none."""
+        ...
 
     def keys(self, prefix: str = "") -> Iterator[str]: ...
 
@@ -225,6 +230,18 @@ class LocalBlobStore:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def last_modified(self, key: str) -> float:
+        """The file's mtime: `put` stages and fsyncs the data first, so it is when the writing finished."""
+        path = self._path(key)
+        with self._os_errors(key, "stat"):
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                info = None
+        if info is None or not stat.S_ISREG(info.st_mode):
+            raise BlobNotFound(f"blob {key!r} not found in {self.describe()}")
+        return info.st_mtime
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Keys starting with `prefix`, sorted within each directory (not globally)."""
@@ -387,6 +404,13 @@ class S3BlobStore:
         except BlobNotFound:
             return False
         return True
+
+    def last_modified(self, key: str) -> float:
+        """The object's LastModified (when its upload completed), from a HEAD request."""
+        full = self._full(check_key(key))
+        with self._errors(key, "stat"):
+            head = self.client.head_object(Bucket=self.bucket, Key=full)
+        return head["LastModified"].timestamp()
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         strip = len(self.prefix) + 1 if self.prefix else 0

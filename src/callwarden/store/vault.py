@@ -3,20 +3,21 @@
 Writing is split in two so ingest can stay crash-safe: ``seal`` streams ciphertext durably into the blob store
 (before any database row exists, the ciphertext is unreadable noise because its key lives only in memory), then
 ``record`` adds the wrapped key and blob rows inside the caller's transaction. A crash between the two leaves
-an orphan ciphertext with no key, which ``sweep`` removes.
+an orphan ciphertext with no key, which ``orphans`` finds for the ingest service's sweep to delete.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callwarden.store.blobs import BlobStore
+from callwarden.store.blobs import BlobNotFound, BlobStore
 from callwarden.store.crypto import DecryptingReader, StreamEncryptor, new_data_key
 from callwarden.store.keyset import KeyWrapper, WrappedKey
 from callwarden.store.models import Blob, DataKey
@@ -68,9 +69,7 @@ class Vault:
             ciphertext_size=encryptor.ciphertext_size,
         )
 
-    def record(
-        self, session: Session, sealed: SealedBlob, *, call_id: str, kind: str, media_type: str
-    ) -> Blob:
+    def record(self, session: Session, sealed: SealedBlob, *, call_id: str, kind: str, media_type: str) -> Blob:
         """Add the data key and blob rows for ``sealed`` to the caller's transaction."""
         now = datetime.now(UTC)
         session.add(
@@ -116,9 +115,7 @@ class Vault:
         if key_row is None:
             raise ShreddedError(f"blob {blob.id}: its data key is gone; the content cannot be recovered")
         data_key = self.keys.unwrap(WrappedKey(key_row.kek_id, key_row.wrapped), _context(key_row.id))
-        return DecryptingReader(
-            self.blobs.open(blob.store_key), data_key, blob.store_key.encode(), name=blob.id
-        )
+        return DecryptingReader(self.blobs.open(blob.store_key), data_key, blob.store_key.encode(), name=blob.id)
 
     def shred(self, session: Session, blob: Blob) -> None:
         """Destroy the blob's data key in the caller's transaction: from its commit on, the content is gone.
@@ -138,9 +135,7 @@ class Vault:
         primary = self.keys.primary_id
         count = 0
         while True:
-            rows = (
-                session.execute(select(DataKey).where(DataKey.kek_id != primary).limit(batch)).scalars().all()
-            )
+            rows = session.execute(select(DataKey).where(DataKey.kek_id != primary).limit(batch)).scalars().all()
             if not rows:
                 return count
             now = datetime.now(UTC)
@@ -157,3 +152,22 @@ class Vault:
     def referenced_keys(self, session: Session) -> set[str]:
         """Store keys the catalogue knows, for sweeping orphans."""
         return set(session.execute(select(Blob.store_key)).scalars())
+
+    def orphans(self, known: set[str], *, prefix: str, older_than_s: float) -> Iterator[str]:
+        """Store keys below ``prefix`` that no catalogue row names and that were written over ``older_than_s`` ago.
+
+        ``known`` must be read from the catalogue before this is iterated: an ingest commits its rows only after
+        its ciphertext is durable, so a key missing from ``known`` is either an orphan or an ingest still in
+        progress, and only the age tells them apart. Keep ``older_than_s`` well above the longest ingest.
+        """
+        folder = f"{prefix.strip('/')}/"
+        cutoff = time.time() - older_than_s
+        for key in self.blobs.keys(folder):
+            if key in known or not key.startswith(folder):
+                continue
+            try:
+                written = self.blobs.last_modified(key)
+            except BlobNotFound:  # deleted meanwhile (a discarded duplicate, another sweep)
+                continue
+            if written < cutoff:
+                yield key
