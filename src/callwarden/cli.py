@@ -88,7 +88,7 @@ def ingest(
             for path in files:
                 results.append(ingest_path(rt, path, settings, base))
                 progress.advance(task)
-        if process and any(r["status"] == "created" for r in results):
+        if process:
             served(lambda: pipeline_service.run_pending(rt, actor))
     if as_json:
         print_json({"results": results})

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 
 from callwarden.cli_support import err, fail, out, runtime, served
 from callwarden.config import Settings
@@ -21,7 +20,6 @@ from callwarden.services import users as users_service
 from callwarden.services.errors import ServiceError
 from callwarden.services.ingest import ingest_file
 from callwarden.services.runtime import Runtime, init_home
-from callwarden.web.app import create_app
 
 DEMO_USERS = (
     ("admin", "admin", None),
@@ -54,6 +52,11 @@ def ingest_path(rt: Runtime, path: Path, settings: Settings, base: Any = None) -
 
 
 def _serve(rt: Runtime, host: str, port: int) -> None:
+    # Imported here: the web stack costs a third of a second that no other command should pay.
+    import uvicorn
+
+    from callwarden.web.app import create_app
+
     uvicorn.run(create_app(rt), host=host, port=port, log_level=rt.settings.log_level.lower())
 
 

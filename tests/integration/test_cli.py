@@ -131,3 +131,14 @@ def test_uninitialised_home_says_to_run_init(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "nowhere")
     done = run_cli(settings, "calls", "list")
     assert done.returncode == 1 and "callwarden init" in done.stderr
+
+
+def test_watch_once_ingests_dialer_named_files_with_hints(settings: Settings, tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    write_wav(drop / "out-4155552671-1001-20240115-143022-1705329022.123.wav", tone(1.0))
+    (drop / "still-writing.wav.part").write_bytes(b"partial")
+    done = run_cli(settings, "watch", str(drop), "--once", "--settle", "0.5")
+    assert done.returncode == 0, done.stderr
+    (item,) = calls_json(settings)
+    assert item["to"] == "+14155552671" and item["call_id"] == "1705329022.123" and item["direction"] == "outbound"

@@ -71,11 +71,18 @@ def metadata_for(
         ).merged_over(merged)
     hint = parse_recording_name(path.name, extra_pattern)
     if hint is not None:
-        try:
-            from_name = parse_metadata(
-                hint.fields, default_region=default_region, dialer_timezone=dialer_timezone
-            )
-        except MetadataError:
-            from_name = CallMetadata()
-        merged = merged.merged_over(from_name)
+        merged = merged.merged_over(_hint_metadata(hint.fields, default_region, dialer_timezone))
     return merged
+
+
+def _hint_metadata(fields: dict[str, str], default_region: str, dialer_timezone: str) -> CallMetadata:
+    """Filename hints, field by field: a name part that does not parse (an extension such as 1001 where a number
+    is expected) is a wrong guess to drop, not a reason to refuse the recording."""
+    hints = CallMetadata()
+    for key, value in fields.items():
+        try:
+            one = parse_metadata({key: value}, default_region=default_region, dialer_timezone=dialer_timezone)
+        except MetadataError:
+            continue
+        hints = one.merged_over(hints)
+    return hints
