@@ -52,13 +52,9 @@ def init() -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Recordings or folders of recordings.")],
-    meta: Annotated[
-        Path | None, typer.Option(help="META.json applied to every file (a NAME.json wins).")
-    ] = None,
+    meta: Annotated[Path | None, typer.Option(help="META.json applied to every file (a NAME.json wins).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
-    process: Annotated[
-        bool, typer.Option(help="Run the pipeline for the new calls before returning.")
-    ] = True,
+    process: Annotated[bool, typer.Option(help="Run the pipeline for the new calls before returning.")] = True,
 ) -> None:
     """Accept recordings: validate, encrypt, catalogue, audit. The same bytes twice are one call."""
     settings = Settings()
@@ -98,9 +94,7 @@ def ingest(
                 err.print(f"[red]✗[/red] {r['path']}: {r['error']}", highlight=False)
             else:
                 flags = f" flags: {', '.join(r['flags'])}" if r["flags"] else ""
-                out.print(
-                    f"{'✓' if r['status'] == 'created' else '='} {r['path']} → {r['id']} ({r['status']}){flags}"
-                )
+                out.print(f"{'✓' if r['status'] == 'created' else '='} {r['path']} → {r['id']} ({r['status']}){flags}")
     if any(r["status"] == "error" for r in results):
         raise typer.Exit(1)
 
@@ -116,9 +110,7 @@ def calls_list(
 ) -> None:
     """List calls, newest first."""
     with runtime() as rt:
-        flt = calls_service.CallFilter(
-            agent_id=agent, campaign=campaign, status=status, phone=phone, limit=limit
-        )
+        flt = calls_service.CallFilter(agent_id=agent, campaign=campaign, status=status, phone=phone, limit=limit)
         page = served(lambda: calls_service.list_calls(rt, users_service.local_operator(), flt))
     if as_json:
         print_json({"items": page["items"], "total": page["total"]})
@@ -164,15 +156,14 @@ def audit_verify() -> None:
         out.print(f"audit chain intact: {verdict.checked} entries, head {verdict.head_hash}")
         return
     raise fail(
-        f"audit chain broken at entry {verdict.broken_seq}: {verdict.reason} ({verdict.checked} entries verified before it)"
+        f"audit chain broken at entry {verdict.broken_seq}: {verdict.reason} "
+        f"({verdict.checked} entries verified before it)"
     )
 
 
 @audit_app.command("export")
 def audit_export(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
 ) -> None:
     """Write the chain as JSON lines."""
     with runtime() as rt:
@@ -187,15 +178,11 @@ def audit_export(
 
 @keys_app.command("rotate")
 def keys_rotate(
-    retire_old: Annotated[
-        bool, typer.Option(help="Remove old keys from the keyset once nothing uses them.")
-    ] = False,
+    retire_old: Annotated[bool, typer.Option(help="Remove old keys from the keyset once nothing uses them.")] = False,
 ) -> None:
     """New key-encryption key; re-wrap every data key under it (audio is not re-encrypted)."""
     with runtime() as rt:
-        result = served(
-            lambda: keys_service.rotate_keys(rt, users_service.local_operator(), retire_old=retire_old)
-        )
+        result = served(lambda: keys_service.rotate_keys(rt, users_service.local_operator(), retire_old=retire_old))
     out.print(f"new primary key {result.new_kek_id}; re-wrapped {result.rewrapped} data keys")
     if result.retired:
         out.print(f"retired: {', '.join(result.retired)}")

@@ -76,9 +76,7 @@ def register_server_commands(app: typer.Typer) -> None:
     def watch(
         folder: Annotated[Path, typer.Argument(help="Drop folder the dialer writes recordings into.")],
         settle: Annotated[float | None, typer.Option(help="Seconds a file must stay unchanged.")] = None,
-        done_dir: Annotated[
-            Path | None, typer.Option(help="Move ingested files (and sidecars) here.")
-        ] = None,
+        done_dir: Annotated[Path | None, typer.Option(help="Move ingested files (and sidecars) here.")] = None,
         once: Annotated[bool, typer.Option(help="Scan once (after the settle time) and exit.")] = False,
     ) -> None:
         """Ingest recordings from a folder as dialers finish writing them (VICIdial, Asterisk, FreeSWITCH names)."""
@@ -116,9 +114,7 @@ def register_server_commands(app: typer.Typer) -> None:
     @app.command()
     def demo(
         port: Annotated[int | None, typer.Option(help="Port (default CALLWARDEN_PORT).")] = None,
-        no_serve: Annotated[
-            bool, typer.Option("--no-serve", help="Prepare the demo data, then exit.")
-        ] = False,
+        no_serve: Annotated[bool, typer.Option("--no-serve", help="Prepare the demo data, then exit.")] = False,
     ) -> None:
         """Create a home with sample calls and demo accounts, then serve it."""
         settings = Settings()
@@ -129,11 +125,10 @@ def register_server_commands(app: typer.Typer) -> None:
             logins = []
             for name, role, agent_id in DEMO_USERS:
                 password = secrets.token_urlsafe(9)
-                served(
-                    lambda n=name, r=role, a=agent_id, p=password: users_service.ensure_user(
-                        rt, actor, n, r, a, p
-                    )
-                )
+                try:
+                    users_service.ensure_user(rt, actor, name, role, agent_id, password)
+                except ServiceError as exc:
+                    raise fail(str(exc)) from exc
                 logins.append((name, role, password))
             samples = resources.files("callwarden") / "samples"
             with resources.as_file(samples) as folder:

@@ -25,25 +25,17 @@ class Settings(BaseSettings):
         default=None,
         description="Where encrypted blobs go: file:///dir or s3://bucket/prefix; default home/blobs.",
     )
-    s3_endpoint_url: str | None = Field(
-        default=None, description="S3-compatible endpoint (MinIO, Ceph, moto)."
-    )
+    s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (MinIO, Ceph, moto).")
     s3_region: str = Field(default="us-east-1", description="Region for the S3 client.")
     keyset_path: Path | None = Field(
         default=None, description="Key-encryption keyset file (0600); default home/keyset.json."
     )
-    workers: int = Field(
-        default=1, ge=0, description="In-process pipeline worker threads started by serve/demo."
-    )
+    workers: int = Field(default=1, ge=0, description="In-process pipeline worker threads started by serve/demo.")
     job_lease_s: float = Field(
         default=300.0, gt=0, description="Seconds a worker holds a job before another may take it over."
     )
-    max_upload_bytes: int = Field(
-        default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes."
-    )
-    max_duration_s: float = Field(
-        default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds."
-    )
+    max_upload_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes.")
+    max_duration_s: float = Field(default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds.")
     max_channels: int = Field(default=2, ge=1, description="Most audio channels a recording may have.")
     short_recording_ratio: float = Field(
         default=0.5,

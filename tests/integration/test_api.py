@@ -99,7 +99,8 @@ def test_original_audio_needs_role_and_purpose_and_supports_range(
 def test_agents_see_only_their_calls(client: TestClient, rt: Runtime, tmp_path: Path) -> None:
     admin = token(rt, "dialer", "admin")
     agent = token(rt, "ag", "agent", agent_id="a-2")
-    mine = upload(client, admin, write_wav(tmp_path / "a.wav", tone(1.0)).read_bytes(), meta={**META, "agent_id": "a-2"})
+    own_bytes = write_wav(tmp_path / "a.wav", tone(1.0)).read_bytes()
+    mine = upload(client, admin, own_bytes, meta={**META, "agent_id": "a-2"})
     theirs = upload(client, admin, write_wav(tmp_path / "b.wav", tone(1.1)).read_bytes(), name="b.wav")
     listing = client.get("/api/v1/calls", headers=agent).json()
     assert [i["id"] for i in listing["items"]] == [mine.json()["id"]]

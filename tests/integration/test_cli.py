@@ -1,4 +1,4 @@
-"""The command line as a user runs it: ingest, duplicates, bad input, listing, audit verify before and after tampering."""
+"""The command line as a user runs it: ingest, duplicates, bad input, listing, audit verify around tampering."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_audit_verify_before_and_after_tampering(settings: Settings, tmp_path: P
     assert ok.returncode == 0 and "intact" in ok.stdout
     db = sqlite3.connect(settings.home / "callwarden.db")
     with db:
-        db.execute("UPDATE audit_events SET details = '{\"sha256\": \"forged\"}' WHERE seq = 1")
+        db.execute('UPDATE audit_events SET details = \'{"sha256": "forged"}\' WHERE seq = 1')
     db.close()
     broken = run_cli(settings, "audit", "verify")
     assert broken.returncode == 1 and "entry 1" in broken.stderr

@@ -144,7 +144,7 @@ def test_stream_upload_is_validated_from_ciphertext(rt: Runtime, tmp_path: Path)
     pieces = [wav[i : i + 1000] for i in range(0, len(wav), 1000)]
     outcome = ingest_stream(rt, ADMIN, iter(pieces), "up.wav", meta(), source="upload")
     assert outcome.created
-    with pytest.raises(InvalidInput, match="up2.wav"):
+    with pytest.raises(InvalidInput, match=r"up2\.wav"):
         ingest_stream(rt, ADMIN, iter([b"garbage" * 100]), "up2.wav", meta(), source="upload")
     assert counts(rt)["calls"] == 1 and len(stored_objects(rt)) == 1
 

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from callwarden.domain.audit import GENESIS_HASH, AuditEntry, AuditEvent, compute_hash, hashed_fields, seal, verify_chain
+from callwarden.domain.audit import (
+    GENESIS_HASH,
+    AuditEntry,
+    AuditEvent,
+    compute_hash,
+    hashed_fields,
+    seal,
+    verify_chain,
+)
 
 
 def build(n: int) -> list[AuditEntry]:

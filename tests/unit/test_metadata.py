@@ -59,7 +59,7 @@ def test_bad_values_name_their_field(raw: dict[str, object], field: str) -> None
 
 
 def test_invalid_json_is_reported_with_position() -> None:
-    with pytest.raises(MetadataError, match="not valid JSON.*line 1"):
+    with pytest.raises(MetadataError, match=r"not valid JSON.*line 1"):
         parse_metadata_json("{nope", default_region="US")
     with pytest.raises(MetadataError, match="JSON object"):
         parse_metadata_json("[1, 2]", default_region="US")

@@ -126,7 +126,5 @@ def verify_chain(
             prev_hash,
         )
     if expected_head is not None and expected_head != prev_hash:
-        return ChainVerdict(
-            False, checked, checked, "last entry does not match the recorded chain head", prev_hash
-        )
+        return ChainVerdict(False, checked, checked, "last entry does not match the recorded chain head", prev_hash)
     return ChainVerdict(True, checked, head_hash=prev_hash)

@@ -58,17 +58,13 @@ def parse_metadata_json(text: str, *, default_region: str, dialer_timezone: str 
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MetadataError(
-            f"metadata is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
+        raise MetadataError(f"metadata is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
     if not isinstance(raw, dict):
         raise MetadataError(f"metadata must be a JSON object, got {type(raw).__name__}")
     return parse_metadata(raw, default_region=default_region, dialer_timezone=dialer_timezone)
 
 
-def parse_metadata(
-    raw: Mapping[str, Any], *, default_region: str, dialer_timezone: str = "UTC"
-) -> CallMetadata:
+def parse_metadata(raw: Mapping[str, Any], *, default_region: str, dialer_timezone: str = "UTC") -> CallMetadata:
     """Validate a metadata mapping; unknown keys are kept in ``extra`` rather than dropped."""
     values: dict[str, Any] = {}
     flags: list[str] = []

@@ -66,9 +66,9 @@ def metadata_for(
     merged = given or CallMetadata()
     sidecar = sidecar_for(path)
     if sidecar is not None:
-        merged = read_meta_file(
-            sidecar, default_region=default_region, dialer_timezone=dialer_timezone
-        ).merged_over(merged)
+        merged = read_meta_file(sidecar, default_region=default_region, dialer_timezone=dialer_timezone).merged_over(
+            merged
+        )
     hint = parse_recording_name(path.name, extra_pattern)
     if hint is not None:
         merged = merged.merged_over(_hint_metadata(hint.fields, default_region, dialer_timezone))

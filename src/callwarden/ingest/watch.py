@@ -84,11 +84,7 @@ class FolderWatcher:
             if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 self._seen[path] = _Seen(stat.st_size, stat.st_mtime_ns, now)
                 continue
-            if (
-                seen.outcome is not None
-                or now - seen.stable_since < self.settle_s
-                or is_open_for_writing(path)
-            ):
+            if seen.outcome is not None or now - seen.stable_since < self.settle_s or is_open_for_writing(path):
                 continue
             result = self.ingest_one(path)
             seen.outcome = result["status"]

@@ -26,9 +26,7 @@ def export_audit(rt: Runtime, actor: Actor) -> Iterator[str]:
     """
     require(actor, Action.AUDIT_READ)
     with rt.db.transaction() as session:
-        audit_log.append(
-            session, AuditEvent(actor=actor.name, action="audit.exported", resource_type="audit")
-        )
+        audit_log.append(session, AuditEvent(actor=actor.name, action="audit.exported", resource_type="audit"))
     with rt.db.transaction() as session:
         for entry in audit_log.entries(session):
             yield canonical_json(entry.to_json_dict())

@@ -73,7 +73,7 @@ def call_item(call: Call) -> dict[str, Any]:
     }
 
 
-def _scoped(actor: Actor, query: Select[tuple[Call]]) -> Select[tuple[Call]]:
+def _scoped(actor: Actor, query: Select[Call]) -> Select[Call]:
     agent_only, include_restricted = list_scope(actor)
     if actor.role is Role.AGENT:
         # An agent account without an agent id sees nothing rather than everything.
@@ -169,9 +169,7 @@ def open_original_audio(rt: Runtime, actor: Actor, call_id: str, purpose: str) -
     """The decrypted original for someone allowed to hear it and saying why; audited before a byte is read."""
     with rt.db.transaction() as session:
         call = _visible_call(session, actor, call_id, Action.CALL_PLAY_ORIGINAL, purpose)
-        blob = session.execute(
-            select(Blob).where(Blob.call_id == call.id, Blob.kind == ORIGINAL)
-        ).scalar_one()
+        blob = session.execute(select(Blob).where(Blob.call_id == call.id, Blob.kind == ORIGINAL)).scalar_one()
         try:
             reader = rt.vault.open(session, blob)
         except (ShreddedError, IntegrityError) as exc:

@@ -149,9 +149,7 @@ def _commit(
     call_id = str(uuid.uuid4())
     try:
         with rt.db.transaction() as session:
-            existing = session.execute(
-                select(Call).where(Call.sha256 == sealed.plaintext_sha256)
-            ).scalar_one_or_none()
+            existing = session.execute(select(Call).where(Call.sha256 == sealed.plaintext_sha256)).scalar_one_or_none()
             if existing is not None:
                 audit_log.append(
                     session,
@@ -198,9 +196,7 @@ def _commit(
                     )
                 )
                 session.flush()
-                rt.vault.record(
-                    session, sealed, call_id=call_id, kind=ORIGINAL, media_type=_media_type(info.container)
-                )
+                rt.vault.record(session, sealed, call_id=call_id, kind=ORIGINAL, media_type=_media_type(info.container))
                 job_queue.enqueue(session, call_id, rt.runner.first_stage, now=now)
                 audit_log.append(
                     session,

@@ -58,9 +58,7 @@ class Runtime:
 
 def _open_original(vault: Vault) -> AudioOpener:
     def opener(session: Session, call_id: str) -> BinaryIO:
-        blob = session.execute(
-            select(Blob).where(Blob.call_id == call_id, Blob.kind == ORIGINAL)
-        ).scalar_one()
+        blob = session.execute(select(Blob).where(Blob.call_id == call_id, Blob.kind == ORIGINAL)).scalar_one()
         return cast(BinaryIO, vault.open(session, blob))
 
     return opener
@@ -114,6 +112,4 @@ def init_home(settings: Settings) -> InitResult:
         db.migrate()
     finally:
         db.dispose()
-    return InitResult(
-        home=home.resolve(), created_keyset=created, database_url=settings.resolved_database_url
-    )
+    return InitResult(home=home.resolve(), created_keyset=created, database_url=settings.resolved_database_url)

@@ -111,9 +111,7 @@ def ensure_user(rt: Runtime, actor: Actor, name: str, role: str, agent_id: str |
             user.role, user.agent_id, user.password_hash = Role(role).value, agent_id, _hasher.hash(password)
             audit_log.append(
                 session,
-                AuditEvent(
-                    actor=actor.name, action="user.password_reset", resource_type="user", resource_id=name
-                ),
+                AuditEvent(actor=actor.name, action="user.password_reset", resource_type="user", resource_id=name),
             )
     if not exists:
         add_user(rt, actor, name, role, agent_id=agent_id, password=password)

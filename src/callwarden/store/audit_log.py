@@ -60,9 +60,7 @@ def entries(session: Session, *, batch: int = 1000) -> Iterator[AuditEntry]:
     """Every entry in sequence order, read in batches so a long chain never sits in memory at once."""
     after = 0
     while True:
-        rows = session.execute(
-            select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
-        )
+        rows = session.execute(select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch))
         page = [_to_entry(row) for row in rows.scalars()]
         if not page:
             return

@@ -68,9 +68,7 @@ def claim(session: Session, owner: str, lease_s: float, *, now: datetime | None 
     job.lease_owner = owner
     job.lease_until = moment + timedelta(seconds=lease_s)
     job.updated_at = moment
-    return ClaimedJob(
-        id=job.id, call_id=job.call_id, stage=job.stage, attempt=job.attempts, lease_owner=owner
-    )
+    return ClaimedJob(id=job.id, call_id=job.call_id, stage=job.stage, attempt=job.attempts, lease_owner=owner)
 
 
 def held(session: Session, claimed: ClaimedJob) -> Job | None:

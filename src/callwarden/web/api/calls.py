@@ -119,9 +119,7 @@ def _parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     except ValueError:
         return None
     if start > end or start >= size:
-        raise HTTPException(
-            416, "requested range not satisfiable", headers={"Content-Range": f"bytes */{size}"}
-        )
+        raise HTTPException(416, "requested range not satisfiable", headers={"Content-Range": f"bytes */{size}"})
     return start, min(end, size - 1)
 
 

@@ -19,17 +19,13 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 
-def _render(
-    request: Request, name: str, actor: Actor | None, status: int = 200, **context: Any
-) -> HTMLResponse:
+def _render(request: Request, name: str, actor: Actor | None, status: int = 200, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, {"actor": actor, **context}, status_code=status)
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
     """The same refusal the API gives, as a page."""
-    return _render(
-        request, "error.html", session_actor(request), status=status, status_code=status, message=message
-    )
+    return _render(request, "error.html", session_actor(request), status=status, status_code=status, message=message)
 
 
 def _login_redirect(request: Request) -> RedirectResponse:
@@ -90,9 +86,7 @@ def calls_page(
     actor = session_actor(request)
     if actor is None:
         return _login_redirect(request)
-    flt = calls_service.CallFilter(
-        phone=phone or None, agent_id=agent_id or None, campaign=campaign or None, limit=200
-    )
+    flt = calls_service.CallFilter(phone=phone or None, agent_id=agent_id or None, campaign=campaign or None, limit=200)
     page = calls_service.list_calls(runtime_of(request), actor, flt)
     return _render(
         request,
