@@ -152,16 +152,17 @@ def call_report(session: Session, call: Call) -> dict[str, Any]:
 
 
 def show_call(rt: Runtime, actor: Actor, call_id: str) -> dict[str, Any]:
-    """One call with its report; recorded in the audit chain as a view."""
+    """One call with its report and history; the view is recorded first, so the history shows it too."""
     with rt.db.transaction() as session:
         call = _visible_call(session, actor, call_id, Action.CALL_VIEW, None)
-        item = call_item(call)
-        item["report"] = call_report(session, call)
-        item["history"] = [entry.to_json_dict() for entry in audit_log.entries_for(session, call.id)]
         audit_log.append(
             session,
             AuditEvent(actor=actor.name, action="call.viewed", resource_type="call", resource_id=call.id),
         )
+        session.flush()
+        item = call_item(call)
+        item["report"] = call_report(session, call)
+        item["history"] = [entry.to_json_dict() for entry in audit_log.entries_for(session, call.id)]
     return item
 
 
