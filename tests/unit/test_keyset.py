@@ -192,3 +192,15 @@ def test_keyset_satisfies_the_key_wrapper_protocol(path: Path) -> None:
     assert wrapper.unwrap(wrapper.wrap(DATA_KEY, CONTEXT), CONTEXT) == DATA_KEY
     material = base64.b64decode(json.loads(path.read_text())["keys"][0]["material"])
     assert repr(material) not in repr(vars(wrapper))  # key material never ends up in logs via repr
+
+
+def test_a_running_process_sees_a_rotation_made_by_another(tmp_path: Path) -> None:
+    path = tmp_path / "keyset.json"
+    server = Keyset.create(path)
+    old = server.wrap(b"k" * 32, b"ctx-old")
+    cli = Keyset.load(path)
+    new_id = cli.rotate()
+    rewrapped = cli.rewrap(old, b"ctx-old")
+    cli.retire(next(k for k in cli.key_ids() if k != new_id))
+    assert server.unwrap(rewrapped, b"ctx-old") == b"k" * 32
+    assert server.wrap(b"j" * 32, b"ctx-new").kek_id == new_id

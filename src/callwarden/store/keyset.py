@@ -129,6 +129,25 @@ class Keyset:
     def __init__(self, path: Path, keys: list[_Kek]) -> None:
         self.path = path
         self._keys = keys
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns
+
+    def _refresh(self) -> None:
+        """Pick up a rotation made by another process (``keys rotate`` while ``serve`` runs).
+
+        The file is replaced atomically, so a changed inode or mtime means a complete new keyset; without this a
+        long-running server would keep wrapping under a retired key and fail on keys re-wrapped elsewhere.
+        """
+        stamp = self._file_stamp()
+        if stamp is not None and stamp != self._stamp:
+            self._keys = Keyset.load(self.path)._keys
+            self._stamp = stamp
 
     @classmethod
     def create(cls, path: Path) -> Keyset:
@@ -176,6 +195,7 @@ class Keyset:
 
     @property
     def primary_id(self) -> str:
+        self._refresh()
         return next(k.id for k in self._keys if k.state == "primary")
 
     def key_ids(self) -> list[str]:
@@ -184,12 +204,14 @@ class Keyset:
 
     def wrap(self, data_key: bytes, context: bytes) -> WrappedKey:
         """Encrypt `data_key` under the primary KEK, bound to `context` (e.g. the blob key) as AAD."""
+        self._refresh()
         primary = next(k for k in self._keys if k.state == "primary")
         nonce = os.urandom(NONCE_SIZE)
         return WrappedKey(primary.id, nonce + AESGCM(primary.material).encrypt(nonce, data_key, context))
 
     def unwrap(self, wrapped: WrappedKey, context: bytes) -> bytes:
         """Decrypt with whichever KEK wrapped it; `context` must be the one given to `wrap`."""
+        self._refresh()
         kek = next((k for k in self._keys if k.id == wrapped.kek_id), None)
         if kek is None:
             raise KeyUnwrapError(
@@ -230,6 +252,7 @@ class Keyset:
     def _save(self, keys: list[_Kek]) -> None:
         _write_private(self.path, self._dump(keys), overwrite=True)
         self._keys = keys
+        self._stamp = self._file_stamp()
 
     @staticmethod
     def _dump(keys: list[_Kek]) -> str:
