@@ -76,6 +76,11 @@ def test_claimed_duration_from_end_time() -> None:
     assert meta.claimed_duration_s == 23 * 60
 
 
+@pytest.mark.parametrize("name", ["duration_s", "duration", "billsec", "length_in_sec"])
+def test_claimed_duration_under_the_names_dialers_use(name: str) -> None:
+    assert parse({name: "1380"}).claimed_duration_s == 1380.0
+
+
 def test_merge_prefers_the_more_specific_source_and_keeps_extras() -> None:
     sidecar = parse({"agent_id": "a-1", "dialer_field": "x"})
     hints = parse({"agent_id": "a-2", "to": "+14155552671"})

@@ -18,7 +18,9 @@ from callwarden.domain.phone import PhoneNumberError, normalise_phone
 
 DIRECTIONS = ("inbound", "outbound")
 _TEXT_FIELDS = ("call_id", "agent_id", "campaign", "agent_region", "disposition", "lead_id")
-KNOWN_FIELDS = frozenset((*_TEXT_FIELDS, "direction", "from", "to", "started_at", "ended_at", "duration_s"))
+# What dialers call the length of the call itself: ours, a generic name, Asterisk's CDR, VICIdial's recording_log.
+DURATION_ALIASES = ("duration_s", "duration", "billsec", "length_in_sec")
+KNOWN_FIELDS = frozenset((*_TEXT_FIELDS, "direction", "from", "to", "started_at", "ended_at", *DURATION_ALIASES))
 
 
 class MetadataError(ValueError):
@@ -98,11 +100,12 @@ def parse_metadata(raw: Mapping[str, Any], *, default_region: str, dialer_timezo
             flags.append(f"{key}_number_unassigned")
     if raw.get("started_at") is not None:
         values["started_at"] = parse_timestamp(raw["started_at"], dialer_timezone, field="started_at")
-    if raw.get("duration_s") is not None:
-        values["claimed_duration_s"] = _parse_duration(raw["duration_s"])
+    claimed = next((name for name in DURATION_ALIASES if raw.get(name) is not None), None)
+    if claimed is not None:
+        values["claimed_duration_s"] = _parse_duration(raw[claimed], claimed)
     elif raw.get("ended_at") is not None and "started_at" in values:
         ended = parse_timestamp(raw["ended_at"], dialer_timezone, field="ended_at")
-        values["claimed_duration_s"] = _parse_duration((ended - values["started_at"]).total_seconds())
+        values["claimed_duration_s"] = _parse_duration((ended - values["started_at"]).total_seconds(), "ended_at")
     extra = {k: v for k, v in raw.items() if k not in KNOWN_FIELDS}
     return CallMetadata(**values, flags=tuple(flags), extra=extra)
 
@@ -126,13 +129,13 @@ def parse_timestamp(value: object, dialer_timezone: str, field: str = "started_a
     return moment.astimezone(UTC)
 
 
-def _parse_duration(value: object) -> float:
+def _parse_duration(value: object, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise MetadataError(f"duration_s: expected a number of seconds, got {type(value).__name__}")
+        raise MetadataError(f"{field}: expected a number of seconds, got {type(value).__name__}")
     try:
         seconds = float(value)
     except ValueError as exc:
-        raise MetadataError(f"duration_s: {value!r} is not a number of seconds") from exc
+        raise MetadataError(f"{field}: {value!r} is not a number of seconds") from exc
     if not 0 <= seconds <= 7 * 24 * 3600:
-        raise MetadataError(f"duration_s: {value!r} is not a plausible call duration")
+        raise MetadataError(f"{field}: {value!r} is not a plausible call duration")
     return seconds
