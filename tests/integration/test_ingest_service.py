@@ -139,6 +139,21 @@ def test_short_recording_for_a_long_call_is_flagged(rt: Runtime, tmp_path: Path)
     assert "short_recording" in calls_service.list_calls(rt, ADMIN)["items"][0]["flags"]
 
 
+def test_header_only_wav_for_a_23_minute_call_is_kept_and_flagged(rt: Runtime, tmp_path: Path) -> None:
+    import numpy as np
+
+    wav = write_wav(tmp_path / "lost.wav", np.zeros((0, 1), dtype="<i2"))
+    assert wav.stat().st_size == 44
+    outcome = ingest_file(rt, ADMIN, wav, meta(billsec=23 * 60))
+    assert outcome.created and {"no_audio", "short_recording"} <= set(outcome.flags)
+    assert calls_service.list_calls(rt, ADMIN)["items"][0]["duration_s"] == 0
+    from callwarden.services.pipeline import run_pending
+
+    run_pending(rt, ADMIN)
+    shown = calls_service.show_call(rt, ADMIN, outcome.call_id)
+    assert shown["status"] == "done" and shown["report"]["levels"] == {"skipped": True}
+
+
 def test_stream_upload_is_validated_from_ciphertext(rt: Runtime, tmp_path: Path) -> None:
     wav = write_wav(tmp_path / "up.wav", tone(1.5, channels=2)).read_bytes()
     pieces = [wav[i : i + 1000] for i in range(0, len(wav), 1000)]

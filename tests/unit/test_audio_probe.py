@@ -183,6 +183,13 @@ def test_zero_samples_is_too_short(tmp_path: Path) -> None:
     _raises(path, "too_short")
 
 
+def test_zero_samples_can_be_described_when_the_caller_keeps_such_calls(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "header-only.wav", np.zeros((0, 2), dtype="<i2"), sample_rate=8000)
+    assert path.stat().st_size == 44
+    info = probe(path, max_duration_s=60, max_channels=2, allow_no_samples=True)
+    assert (info.duration_s, info.channels, info.sample_rate) == (0.0, 2, 8000)
+
+
 @pytest.mark.parametrize("encoding", ["pcm_wav", "ulaw_wav", "alaw_wav"])
 def test_truncated_wav_names_both_durations(tmp_path: Path, make_audio: MakeAudio, encoding: str) -> None:
     short = cut(make_audio(encoding, 8000, 2), 0.25, tmp_path / "short.wav")

@@ -343,7 +343,11 @@ class _Decoder:
         return AudioInfo(
             duration_s=self.duration_s,
             channels=context.channels,
-            sample_rate=max(self._samples_by_rate, key=self._samples_by_rate.__getitem__),
+            sample_rate=(
+                max(self._samples_by_rate, key=self._samples_by_rate.__getitem__)
+                if self._samples_by_rate
+                else context.sample_rate
+            ),
             codec=context.codec.canonical_name,
             container=self._container.format.name,
             bit_rate=self._container.bit_rate or None,
@@ -364,13 +368,21 @@ def iter_frames(
         yield from decoder.frames()
 
 
-def probe(source: AudioSource, *, max_duration_s: float, max_channels: int) -> AudioInfo:
+def probe(
+    source: AudioSource, *, max_duration_s: float, max_channels: int, allow_no_samples: bool = False
+) -> AudioInfo:
     """Decode the whole recording and describe it, or raise `AudioValidationError` saying what is wrong.
 
     `source` is a path or a seekable binary file object (read from its start). Memory stays bounded whatever
-    the length: frames are counted and dropped, never kept.
+    the length: frames are counted and dropped, never kept. With `allow_no_samples`, a well-formed file that
+    holds no audio at all (a dialer's header-only WAV) is described with duration 0 instead of refused, so the
+    caller can keep the call and flag the missing audio rather than lose the record of it.
     """
     with _binary_source(source) as f, _Decoder(f, max_duration_s, max_channels) as decoder:
-        for _ in decoder.frames():
-            pass
+        try:
+            for _ in decoder.frames():
+                pass
+        except AudioValidationError as exc:
+            if not (allow_no_samples and exc.code == "too_short"):
+                raise
         return decoder.info()

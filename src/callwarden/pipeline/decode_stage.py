@@ -23,8 +23,8 @@ class DecodeStage:
     depends_on: tuple[str, ...] = ()
 
     def able_to_run(self, given: StageInput) -> bool:
-        """Every recording can be decoded (it was decoded once at ingest)."""
-        return True
+        """Every recording with audio can be decoded (it was decoded once at ingest); a header-only one has none."""
+        return bool(given.metadata.get("duration_s"))
 
     def run(self, given: StageInput) -> dict[str, Any]:
         """Measure levels over the decrypted original, streaming."""

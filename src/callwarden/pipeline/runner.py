@@ -105,6 +105,7 @@ class PipelineRunner:
                 "to": call.to_number,
                 "agent_region": call.agent_region,
                 "channels": call.channels,
+                "duration_s": call.duration_s,
                 "sample_rate": call.sample_rate,
             },
             upstream=upstream,

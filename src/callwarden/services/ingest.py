@@ -107,7 +107,12 @@ def ingest_stream(
 
 def _validate(rt: Runtime, source: Path | BinaryIO, name: str) -> AudioInfo:
     try:
-        return probe(source, max_duration_s=rt.settings.max_duration_s, max_channels=rt.settings.max_channels)
+        return probe(
+            source,
+            max_duration_s=rt.settings.max_duration_s,
+            max_channels=rt.settings.max_channels,
+            allow_no_samples=True,
+        )
     except AudioValidationError as exc:
         raise InvalidInput(f"{name}: {exc}") from exc
 
@@ -127,6 +132,8 @@ def _flags(info: AudioInfo, meta: CallMetadata, ratio: float) -> list[str]:
         flags.add("numbers_missing")
     if meta.agent_id is None:
         flags.add("agent_missing")
+    if info.duration_s == 0:
+        flags.add("no_audio")
     claimed = meta.claimed_duration_s
     if claimed is not None and claimed > 0 and info.duration_s < claimed * ratio:
         flags.add("short_recording")
