@@ -327,3 +327,13 @@ def test_two_hour_stereo_wav_probes_in_bounded_memory(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert info.duration_s == pytest.approx(7200.0)
     assert peak < 50 * 1024 * 1024
+
+
+@pytest.mark.parametrize("encoding", ["pcm_wav", "ulaw_wav", "alaw_wav"])
+def test_pcm_wav_shortcut_agrees_with_a_full_decode(make_audio: MakeAudio, encoding: str) -> None:
+    from callwarden.audio.probe import iter_frames
+
+    path = make_audio(encoding, 8000, 2)
+    info = probe(path, max_duration_s=60, max_channels=2)
+    decoded = sum(frame.samples for frame in iter_frames(path)) / 8000
+    assert info.duration_s == pytest.approx(decoded, abs=1e-6)

@@ -93,6 +93,9 @@ def _id3v2_end(head: bytes) -> int:
     return 10 + size + (10 if head[5] & 0x10 else 0)
 
 
+_WAV_HEADER = "the WAV header"
+
+
 def _wav_declared(head: bytes, size: int) -> _Declared | None:
     """Read the RIFF chunks ourselves: FFmpeg quietly decodes whatever is there and never says it is short."""
     if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
@@ -106,7 +109,7 @@ def _wav_declared(head: bytes, size: int) -> _Declared | None:
             byte_rate, block_align = struct.unpack_from("<IH", head, body + 8)
         elif chunk_id == b"data":
             if byte_rate and chunk_size not in _PLACEHOLDER_SIZES:
-                declared = _Declared(chunk_size / byte_rate, 2 * block_align / byte_rate + 0.001, "the WAV header")
+                declared = _Declared(chunk_size / byte_rate, 2 * block_align / byte_rate + 0.001, _WAV_HEADER)
                 if body + chunk_size > size:
                     held = max(0, size - body) / byte_rate
                     raise AudioValidationError(
@@ -337,6 +340,34 @@ class _Decoder:
         if verdict:
             raise verdict
 
+    def pcm_wav_info(self) -> AudioInfo | None:
+        """The description of a complete PCM WAV without decoding every sample, or None for any other file.
+
+        Every byte pattern is valid PCM, so once the RIFF arithmetic has shown that all the declared data is
+        present (checked in `_wav_declared`), the sample count is exact and decoding the rest would only prove
+        what is already known; the first packets are still decoded to show the codec works. This keeps ingest
+        of the commonest dialer format near disk speed (bench/ingest.py).
+        """
+        declared, context = self._declared, self._stream.codec_context
+        if declared is None or declared.where != _WAV_HEADER or not context.name.startswith("pcm_"):
+            return None
+        if declared.duration_s == 0:
+            raise AudioValidationError("too_short", "the file holds no audio samples")
+        try:
+            for packet in self._container.demux(self._stream):
+                if any(frame.samples for frame in packet.decode()):
+                    break
+        except av.error.FFmpegError as exc:
+            raise AudioValidationError("corrupt", f"the PCM audio cannot be decoded ({exc.strerror})") from None
+        return AudioInfo(
+            duration_s=declared.duration_s,
+            channels=context.channels,
+            sample_rate=context.sample_rate,
+            codec=context.codec.canonical_name,
+            container=self._container.format.name,
+            bit_rate=self._container.bit_rate or None,
+        )
+
     def info(self) -> AudioInfo:
         """The stream's description; call after `frames()` is exhausted so the duration is the decoded one."""
         context = self._stream.codec_context
@@ -380,6 +411,9 @@ def probe(
     """
     with _binary_source(source) as f, _Decoder(f, max_duration_s, max_channels) as decoder:
         try:
+            fast = decoder.pcm_wav_info()
+            if fast is not None:
+                return fast
             for _ in decoder.frames():
                 pass
         except AudioValidationError as exc:
