@@ -113,3 +113,37 @@ def test_audit_verify_endpoint_and_openapi(client: TestClient, rt: Runtime) -> N
     assert client.get("/api/v1/audit/verify", headers=admin).json()["ok"] is True
     spec = client.get("/openapi.json").json()
     assert "/api/v1/calls" in spec["paths"] and "/api/v1/calls/{call_id}/audio/original" in spec["paths"]
+
+
+def test_multipart_upload_with_meta_before_file(client: TestClient, rt: Runtime, tmp_path: Path) -> None:
+    admin = token(rt, "dialer", "admin")
+    body = write_wav(tmp_path / "c.wav", tone(1.2, channels=2)).read_bytes()
+    done = client.post(
+        "/api/v1/calls",
+        headers=admin,
+        files=[("meta", (None, json.dumps(META), "application/json")), ("file", ("mp.wav", body, "audio/wav"))],
+    )
+    assert done.status_code == 201, done.text
+    item = client.get(f"/api/v1/calls/{done.json()['id']}", headers=admin).json()
+    assert item["original_name"] == "mp.wav" and item["call_id"] == "V-9" and item["size_bytes"] == len(body)
+
+
+def test_multipart_errors_are_named(client: TestClient, rt: Runtime, tmp_path: Path) -> None:
+    admin = token(rt, "dialer", "admin")
+    body = write_wav(tmp_path / "c.wav", tone(1.0)).read_bytes()
+    late_meta = client.post(
+        "/api/v1/calls",
+        headers=admin,
+        files=[("file", ("a.wav", body, "audio/wav")), ("meta", (None, json.dumps(META), "application/json"))],
+    )
+    assert late_meta.status_code == 422 and "before the file" in late_meta.json()["detail"]
+    no_file = client.post("/api/v1/calls", headers=admin, files=[("meta", (None, "{}", "application/json"))])
+    assert no_file.status_code == 422 and "'file'" in no_file.json()["detail"]
+    bad_meta = client.post(
+        "/api/v1/calls",
+        headers=admin,
+        files=[("meta", (None, '{"to": "x"}', "application/json")), ("file", ("a.wav", body, "audio/wav"))],
+    )
+    assert bad_meta.status_code == 422 and "meta" in bad_meta.json()["detail"]
+    assert client.get("/api/v1/calls", headers=admin).json()["total"] == 0
+    assert list(rt.vault.blobs.keys()) == []

@@ -11,10 +11,13 @@ import anyio.from_thread
 import anyio.to_thread
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from python_multipart.multipart import parse_options_header
 
 from callwarden.domain.metadata import CallMetadata, MetadataError, parse_metadata_json
 from callwarden.services import calls as calls_service
-from callwarden.services.ingest import ingest_stream
+from callwarden.services.ingest import IngestOutcome, ingest_stream
+from callwarden.services.runtime import Runtime
+from callwarden.web.api.multipart import MultipartError, MultipartUpload
 from callwarden.web.auth import ApiActor, runtime_of
 
 router = APIRouter(prefix="/api/v1/calls", tags=["calls"])
@@ -59,49 +62,74 @@ async def upload_call(
     request: Request,
     response: Response,
     actor: ApiActor,
-    filename: Annotated[str, Query(min_length=1, max_length=255, description="Original file name.")],
+    filename: Annotated[
+        str | None, Query(min_length=1, max_length=255, description="Original file name (raw uploads).")
+    ] = None,
     x_callwarden_meta: Annotated[str | None, Header(description="META.json content for this call.")] = None,
     content_length: Annotated[int | None, Header()] = None,
+    content_type: Annotated[str, Header()] = "application/octet-stream",
 ) -> dict[str, Any]:
-    """Upload one recording as the raw request body (streamed, encrypted as it arrives, never spooled in clear).
+    """Upload one recording, streamed and encrypted as it arrives (never spooled to disk in the clear).
 
-    Metadata travels as JSON in the ``X-Callwarden-Meta`` header. 201 for a new call, 200 for a duplicate.
+    Either the raw recording as the body (``?filename=`` required, metadata as JSON in ``X-Callwarden-Meta``),
+    or ``multipart/form-data`` with an optional ``meta`` field (META.json) followed by a ``file`` field.
+    201 for a new call, 200 for a duplicate.
     """
     rt = runtime_of(request)
     if content_length is not None and content_length > rt.settings.max_upload_bytes:
-        raise HTTPException(413, f"{filename}: {content_length} bytes is over the upload limit")
-    meta: CallMetadata | None = None
-    if x_callwarden_meta:
-        try:
-            meta = parse_metadata_json(
-                x_callwarden_meta,
-                default_region=rt.settings.default_phone_region,
-                dialer_timezone=rt.settings.dialer_timezone,
-            )
-        except MetadataError as exc:
-            raise HTTPException(422, f"X-Callwarden-Meta: {exc}") from exc
+        raise HTTPException(413, f"{content_length} bytes is over the upload limit of {rt.settings.max_upload_bytes}")
     body = request.stream()
 
-    def chunks() -> Iterator[bytes]:
-        while True:
-            try:
-                chunk = anyio.from_thread.run(body.__anext__)
-            except StopAsyncIteration:
-                return
+    def pull() -> bytes | None:
+        try:
+            return anyio.from_thread.run(body.__anext__)
+        except StopAsyncIteration:
+            return None
+
+    def raw_chunks() -> Iterator[bytes]:
+        while (chunk := pull()) is not None:
             if chunk:
                 yield chunk
 
-    outcome = await anyio.to_thread.run_sync(
-        lambda: ingest_stream(rt, actor, chunks(), filename, meta, source="upload")
-    )
+    def run() -> IngestOutcome:
+        meta_text = x_callwarden_meta
+        if content_type.startswith("multipart/form-data"):
+            boundary = parse_options_header(content_type)[1].get(b"boundary")
+            if not boundary:
+                raise HTTPException(422, "multipart upload without a boundary")
+            upload = MultipartUpload(pull, boundary)
+            try:
+                upload.start()
+            except MultipartError as exc:
+                raise HTTPException(422, str(exc)) from exc
+            if "meta" in upload.fields:
+                meta_text = upload.fields["meta"].decode("utf-8", "replace")
+            name, chunks = filename or upload.filename, upload.chunks()
+        else:
+            name, chunks = filename, raw_chunks()
+        if not name:
+            raise HTTPException(422, "the file name is missing: pass ?filename= (or a filename in the form part)")
+        meta = _meta(rt, meta_text)
+        try:
+            return ingest_stream(rt, actor, chunks, name, meta, source="upload")
+        except MultipartError as exc:
+            raise HTTPException(422, str(exc)) from exc
+
+    outcome = await anyio.to_thread.run_sync(run)
     if not outcome.created:
         response.status_code = 200
-    return {
-        "id": outcome.call_id,
-        "created": outcome.created,
-        "sha256": outcome.sha256,
-        "flags": list(outcome.flags),
-    }
+    return {"id": outcome.call_id, "created": outcome.created, "sha256": outcome.sha256, "flags": list(outcome.flags)}
+
+
+def _meta(rt: Runtime, text: str | None) -> CallMetadata | None:
+    if not text:
+        return None
+    try:
+        return parse_metadata_json(
+            text, default_region=rt.settings.default_phone_region, dialer_timezone=rt.settings.dialer_timezone
+        )
+    except MetadataError as exc:
+        raise HTTPException(422, f"meta: {exc}") from exc
 
 
 def _parse_range(header: str | None, size: int) -> tuple[int, int] | None:
