@@ -6,12 +6,10 @@ is the first thing to know before trusting a transcript of it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import av
 
 from callwarden.audio.levels import measure_levels
-from callwarden.pipeline.stage import StageInput
+from callwarden.pipeline.stage import StageInput, StageOutput
 
 
 class DecodeStage:
@@ -26,10 +24,10 @@ class DecodeStage:
         """Every recording with audio can be decoded (it was decoded once at ingest); a header-only one has none."""
         return bool(given.metadata.get("duration_s"))
 
-    def run(self, given: StageInput) -> dict[str, Any]:
+    def run(self, given: StageInput) -> StageOutput:
         """Measure levels over the decrypted original, streaming."""
         with given.open_audio() as audio:
-            return measure_levels(audio).to_dict()
+            return StageOutput(measure_levels(audio).to_dict())
 
     def cleanup(self) -> None:
         """Nothing held between runs."""

@@ -9,36 +9,36 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callwarden.domain.pipeline import CallStatus
-from callwarden.pipeline.stage import Stage, StageInput, input_hash, output_hash, to_json_safe
+from callwarden.pipeline.stage import Stage, StageInput, StageOutput, input_hash, output_hash, to_json_safe
 from callwarden.store import job_queue
 from callwarden.store.db import Database
 from callwarden.store.job_queue import ClaimedJob
-from callwarden.store.models import Call, StageResult
+from callwarden.store.models import Blob, Call, StageResult
+from callwarden.store.vault import SealedBlob, Vault
 
 log = logging.getLogger(__name__)
 
-AudioOpener = Callable[[Session, str], BinaryIO]
 RETRY_AFTER_S = 5.0
+ORIGINAL = "original"
+ARTIFACT_PREFIX = "derived"
 
 
 class PipelineRunner:
     """Claims and runs jobs for an ordered list of stages."""
 
-    def __init__(
-        self, db: Database, stages: Sequence[Stage], open_audio: AudioOpener, *, lease_s: float = 300.0
-    ) -> None:
+    def __init__(self, db: Database, vault: Vault, stages: Sequence[Stage], *, lease_s: float = 300.0) -> None:
         self.db = db
+        self.vault = vault
         self.stages = list(stages)
         self._by_name = {stage.name: stage for stage in self.stages}
-        self._open_audio = open_audio
         self.lease_s = lease_s
 
     @property
@@ -81,13 +81,26 @@ class PipelineRunner:
                     StageResult.input_hash == wanted,
                 )
             ).first()
-        output: dict[str, Any] | None = None
-        if done_before is None:
-            try:
-                output = to_json_safe(stage.run(given) if stage.able_to_run(given) else {"skipped": True})
-            finally:
-                stage.cleanup()
-        self._store(claimed, stage, wanted, output)
+        if done_before is not None:
+            self._store(claimed, stage, wanted, None, [])
+            return
+        try:
+            result = stage.run(given) if stage.able_to_run(given) else StageOutput({"skipped": True})
+        finally:
+            stage.cleanup()
+        data = to_json_safe(result.data)
+        sealed: list[tuple[str, SealedBlob]] = []
+        try:
+            for name, content in result.artifacts.items():
+                sealed.append((name, self.vault.seal([content], prefix=f"{ARTIFACT_PREFIX}/{claimed.call_id}")))
+            stored = self._store(claimed, stage, wanted, data, sealed)
+        except BaseException:
+            stored = False
+            raise
+        finally:
+            if not stored:
+                for _, blob in sealed:
+                    self.vault.discard(blob)
 
     def _gather(self, session: Session, call_id: str, stage: Stage) -> StageInput:
         call = session.get(Call, call_id)
@@ -109,21 +122,51 @@ class PipelineRunner:
                 "sample_rate": call.sample_rate,
             },
             upstream=upstream,
-            open_audio=lambda: self._open_with_new_session(call_id),
+            open_audio=lambda: self._open_blob(call_id, ORIGINAL),
+            read_artifact=lambda kind: self._read_artifact(call_id, kind),
         )
 
-    def _open_with_new_session(self, call_id: str) -> BinaryIO:
+    def _open_blob(self, call_id: str, kind: str) -> BinaryIO:
         with self.db.transaction() as session:
-            return self._open_audio(session, call_id)
+            blob = session.execute(
+                select(Blob)
+                .where(Blob.call_id == call_id, Blob.kind == kind, Blob.shredded_at.is_(None))
+                .order_by(Blob.created_at.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if blob is None:
+                raise LookupError(f"call {call_id} has no {kind}")
+            return cast(BinaryIO, self.vault.open(session, blob))
 
-    def _store(self, claimed: ClaimedJob, stage: Stage, wanted: str, output: dict[str, Any] | None) -> None:
+    def _read_artifact(self, call_id: str, kind: str) -> bytes:
+        with self._open_blob(call_id, kind) as reader:
+            return reader.read()
+
+    def _store(
+        self,
+        claimed: ClaimedJob,
+        stage: Stage,
+        wanted: str,
+        output: dict[str, Any] | None,
+        artifacts: list[tuple[str, SealedBlob]],
+    ) -> bool:
+        """Store the result if the lease still holds; False (nothing stored) when it was lost."""
         now = datetime.now(UTC)
         with self.db.transaction() as session:
             job = job_queue.held(session, claimed)
             if job is None:
                 log.info("job %s lost its lease; another worker owns it now", claimed.id)
-                return
+                return False
             if output is not None:
+                if artifacts:
+                    output = {
+                        **output,
+                        "artifacts": {
+                            name: {"blob_id": blob.blob_id, "sha256": blob.plaintext_sha256} for name, blob in artifacts
+                        },
+                    }
+                for name, blob in artifacts:
+                    self.vault.record(session, blob, call_id=claimed.call_id, kind=name, media_type="application/json")
                 session.add(
                     StageResult(
                         call_id=claimed.call_id,
@@ -145,6 +188,7 @@ class PipelineRunner:
                 call.status = CallStatus.DONE.value
             if call is not None:
                 call.updated_at = now
+        return True
 
     def _record_failure(self, claimed: ClaimedJob, error: str) -> None:
         with self.db.transaction() as session:

@@ -16,13 +16,24 @@ from callwarden.domain.audit import canonical_json, compute_hash
 
 @dataclass(frozen=True)
 class StageInput:
-    """Everything a stage may read: the call's facts, earlier stages' outputs and its audio."""
+    """Everything a stage may read: the call's facts, earlier stages' outputs, its audio and its artifacts."""
 
     call_id: str
     recording_sha256: str
     metadata: Mapping[str, Any]
     upstream: Mapping[str, Mapping[str, Any]]
     open_audio: Callable[[], BinaryIO] = field(compare=False)
+    read_artifact: Callable[[str], bytes] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class StageOutput:
+    """A stage's result: ``data`` is stored in the catalogue (no call content in it: it is not encrypted);
+    ``artifacts`` (transcripts, anything holding what was said) are stored encrypted in the vault, one blob each,
+    and referenced from the stored data by name, blob id and SHA-256."""
+
+    data: dict[str, Any]
+    artifacts: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class Stage(Protocol):
@@ -36,7 +47,7 @@ class Stage(Protocol):
     def able_to_run(self, given: StageInput) -> bool:
         """False when this stage has nothing to do for the call (its output then records that it skipped)."""
 
-    def run(self, given: StageInput) -> dict[str, Any]:
+    def run(self, given: StageInput) -> StageOutput:
         """Do the work; raise on failure (the runner retries, then marks the call failed)."""
 
     def cleanup(self) -> None:
