@@ -10,23 +10,16 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from callwarden.config import Settings
 from callwarden.jobs.worker import InProcessWorker
-from callwarden.pipeline.runner import AudioOpener, PipelineRunner
+from callwarden.pipeline.runner import ORIGINAL as ORIGINAL
+from callwarden.pipeline.runner import PipelineRunner
 from callwarden.pipeline.stages import default_stages
 from callwarden.store.blobs import open_blob_store
 from callwarden.store.db import Database
 from callwarden.store.keyset import Keyset
-from callwarden.store.models import Blob
 from callwarden.store.vault import Vault
-
-ORIGINAL = "original"
-
 
 class NotInitialisedError(RuntimeError):
     """The data home has no database or keyset yet."""
@@ -56,14 +49,6 @@ class Runtime:
         self.db.dispose()
 
 
-def _open_original(vault: Vault) -> AudioOpener:
-    def opener(session: Session, call_id: str) -> BinaryIO:
-        blob = session.execute(select(Blob).where(Blob.call_id == call_id, Blob.kind == ORIGINAL)).scalar_one()
-        return cast(BinaryIO, vault.open(session, blob))
-
-    return opener
-
-
 def open_runtime(settings: Settings) -> Runtime:
     """Open an initialised home; a clear error tells the operator to run ``callwarden init`` otherwise."""
     db = Database(settings.resolved_database_url)
@@ -80,7 +65,7 @@ def open_runtime(settings: Settings) -> Runtime:
         ),
         keyset,
     )
-    runner = PipelineRunner(db, default_stages(), _open_original(vault), lease_s=settings.job_lease_s)
+    runner = PipelineRunner(db, vault, default_stages(), lease_s=settings.job_lease_s)
     return Runtime(settings=settings, db=db, keyset=keyset, vault=vault, runner=runner)
 
 
