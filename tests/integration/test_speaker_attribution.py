@@ -14,14 +14,9 @@ import numpy as np
 import pytest
 
 from callwarden.domain.transcript import Speaker, Word
-from callwarden.speech.speakers import (
-    ChannelRoles,
-    assign_roles,
-    channel_speech,
-    merge_channel_segments,
-    mono_segments,
-    separate_mono,
-)
+from callwarden.speech.mono import separate_mono
+from callwarden.speech.roles import assign_roles, mono_segments
+from callwarden.speech.speakers import ChannelRoles, channel_speech, merge_channel_segments
 from tests.synth import (
     LONG_MONOLOGUE,
     OVERTALK,

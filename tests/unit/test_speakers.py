@@ -5,20 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from callwarden.audio.activity import frame_energy, speech_spans
 from callwarden.domain.transcript import Segment, Speaker, Word
-from callwarden.speech.speakers import (
-    ChannelRoles,
-    ClusterSpan,
-    MonoSeparation,
-    assign_roles,
-    channel_speech,
-    frame_energy,
-    merge_channel_segments,
-    mono_segments,
-    separate_mono,
-    speech_spans,
-    suppress_bleed,
-)
+from callwarden.speech.mono import ClusterSpan, MonoSeparation, separate_mono
+from callwarden.speech.roles import assign_roles, mono_segments
+from callwarden.speech.speakers import ChannelRoles, channel_speech, merge_channel_segments, suppress_bleed
 
 A, P, U = Speaker.AGENT, Speaker.PROSPECT, Speaker.UNKNOWN
 RATE = 16000
