@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from callwarden.audio.activity import frame_energy, speech_spans
 from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.speech.activity import frame_energy, speech_spans
 from callwarden.speech.mono import ClusterSpan, MonoSeparation, separate_mono
 from callwarden.speech.roles import assign_roles, mono_segments
 from callwarden.speech.speakers import ChannelRoles, channel_speech, merge_channel_segments, suppress_bleed

@@ -1,7 +1,7 @@
 """Telling two voices apart in a mono recording, from the audio alone.
 
 Mono recordings need the voices told apart from the audio itself: `separate_mono` finds speech with an energy
-detector (`callwarden.audio.activity`), cuts it at pauses into half-second windows, describes each window by the
+detector (`callwarden.speech.activity`), cuts it at pauses into half-second windows, describes each window by the
 mean and spread of its voiced frames' MFCCs and its median F0 (numpy only), clusters the windows into two voices
 with k-means, and smooths the labels in time with a two-state Viterbi pass that charges for a change of voice
 inside a stretch of speech (less across a pause), so a voice change is placed where the spectrum changes, not at
@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from callwarden.audio.activity import speech_spans
+from callwarden.speech.activity import speech_spans
 
 FloatArray = npt.NDArray[np.float64]
 _HOP_S = 0.010  # feature frames: a 25 ms window every 10 ms

@@ -5,7 +5,7 @@ question: `ChannelRoles` says which channel is whom (VICIdial: agent left, custo
 `merge_channel_segments` interleaves the per-channel turns, keeping overtalk as overlapping turns rather than
 cutting either. The other party often leaks faintly into a channel (line echo, a headset near a speaker), so
 `suppress_bleed` drops words or turns of a channel whose span is much louder on another channel.
-`channel_speech` finds each channel's turns with the energy detector of `callwarden.audio.activity`.
+`channel_speech` finds each channel's turns with the energy detector of `callwarden.speech.activity`.
 
 Mono recordings are separated into voices by `callwarden.speech.mono` and the voices named by
 `callwarden.speech.roles`.
@@ -20,8 +20,8 @@ from typing import Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from callwarden.audio.activity import ChannelEnergy, _spans_from_energy, frame_energy
 from callwarden.domain.transcript import Segment, Speaker
+from callwarden.speech.activity import ChannelEnergy, frame_energy, spans_from_energy
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def channel_speech(
             other = np.pad(np.delete(energy.db, channel, axis=0).max(axis=0), reach, mode="edge")
             loudest_other = np.lib.stride_tricks.sliding_window_view(other, 2 * reach + 1).max(axis=1)
             db[loudest_other - db >= bleed_margin_db] = np.percentile(db, 10)
-        spans = _spans_from_energy(db, energy.hop_s, energy.win_s, bridge_s=0.3, min_speech_s=0.15, pad_s=0.05)
+        spans = spans_from_energy(db, energy.hop_s, energy.win_s, bridge_s=0.3, min_speech_s=0.15, pad_s=0.05)
         found[channel] = [Segment(Speaker.UNKNOWN, s, e, "", channel=channel) for s, e in spans]
     if bleed_margin_db is not None and samples.shape[0] > 1:
         found = suppress_bleed(found, energy, margin_db=bleed_margin_db)

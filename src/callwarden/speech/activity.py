@@ -58,7 +58,7 @@ def _runs(mask: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArra
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
-def _spans_from_energy(
+def spans_from_energy(
     db: FloatArray, hop_s: float, win_s: float, *, bridge_s: float, min_speech_s: float, pad_s: float
 ) -> list[tuple[float, float]]:
     if db.size == 0:
@@ -87,6 +87,6 @@ def speech_spans(
     speech at all (flat noise or digital silence) gives no spans, since its loud frames sit near its floor.
     """
     energy = frame_energy(np.asarray(audio).reshape(-1), sample_rate)
-    return _spans_from_energy(
+    return spans_from_energy(
         energy.db[0], energy.hop_s, energy.win_s, bridge_s=bridge_s, min_speech_s=min_speech_s, pad_s=pad_s
     )
