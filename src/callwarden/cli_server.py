@@ -1,7 +1,8 @@
-"""Long-running commands: ``serve``, ``watch`` and ``demo``."""
+"""Long-running commands: ``serve``, ``watch``, ``worker`` and ``demo``."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from importlib import resources
@@ -17,6 +18,7 @@ from callwarden.ingest.paths import expand, metadata_for
 from callwarden.ingest.watch import FolderWatcher
 from callwarden.services import pipeline as pipeline_service
 from callwarden.services import users as users_service
+from callwarden.services import workers as workers_service
 from callwarden.services.errors import ServiceError
 from callwarden.services.ingest import ingest_file
 from callwarden.services.runtime import Runtime, init_home
@@ -110,6 +112,33 @@ def register_server_commands(app: typer.Typer) -> None:
                 watcher.run(report)
             except KeyboardInterrupt:
                 out.print("stopped")
+
+    @app.command()
+    def worker(
+        concurrency: Annotated[
+            int | None, typer.Option(min=1, help="Jobs this process runs at once (default CALLWARDEN_WORKERS).")
+        ] = None,
+        poll_interval: Annotated[
+            float, typer.Option(min=0.1, help="Seconds between polls of the jobs table (the fallback for wake-ups).")
+        ] = workers_service.DEFAULT_POLL_S,
+    ) -> None:
+        """Run pipeline jobs until SIGTERM or Ctrl-C: woken through CALLWARDEN_QUEUE_URL's broker, or polling."""
+        with runtime() as rt:
+            logging.basicConfig(
+                level=rt.settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+            )
+            code = served(
+                lambda: workers_service.run_worker(
+                    rt,
+                    users_service.local_operator(),
+                    concurrency=concurrency or max(rt.settings.workers, 1),
+                    poll_s=poll_interval,
+                    on_ready=lambda plan: out.print(plan.describe(), highlight=False),
+                )
+            )
+            out.print("worker stopped")
+        if code:
+            raise typer.Exit(code)
 
     @app.command()
     def demo(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,7 +30,22 @@ class Settings(BaseSettings):
     keyset_path: Path | None = Field(
         default=None, description="Key-encryption keyset file (0600); default home/keyset.json."
     )
-    workers: int = Field(default=1, ge=0, description="In-process pipeline worker threads started by serve/demo.")
+    workers: int = Field(
+        default=1,
+        ge=0,
+        description="In-process pipeline worker threads started by serve/demo (none with a broker); the default "
+        "--concurrency of `callwarden worker`.",
+    )
+    queue_url: str = Field(
+        default="inprocess",
+        description="'inprocess' (worker threads in serve) or a Celery broker URL (redis://…, amqp://…) for separate "
+        "`callwarden worker` processes.",
+    )
+    queue_name: str = Field(
+        default="callwarden",
+        min_length=1,
+        description="Broker queue the wake-ups travel on; deployments sharing one broker each need their own.",
+    )
     job_lease_s: float = Field(
         default=300.0, gt=0, description="Seconds a worker holds a job before another may take it over."
     )
@@ -60,6 +75,13 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port serve listens on.")
     session_hours: float = Field(default=8.0, gt=0, description="Lifetime of a browser login session.")
     log_level: str = Field(default="INFO", description="Log level: DEBUG, INFO, WARNING or ERROR.")
+
+    @field_validator("queue_url")
+    @classmethod
+    def _queue_url_is_known(cls, value: str) -> str:
+        if value != "inprocess" and "://" not in value:
+            raise ValueError("queue_url must be 'inprocess' or a broker URL such as redis://host:6379/0 or amqp://…")
+        return value
 
     @property
     def resolved_database_url(self) -> str:

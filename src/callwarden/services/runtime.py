@@ -6,10 +6,13 @@ opens databases or key files, so every use case sees the same configuration.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from callwarden.config import Settings
 from callwarden.jobs.worker import InProcessWorker
@@ -20,6 +23,12 @@ from callwarden.store.blobs import open_blob_store
 from callwarden.store.db import Database
 from callwarden.store.keyset import Keyset
 from callwarden.store.vault import Vault
+
+if TYPE_CHECKING:
+    from callwarden.jobs.celery_queue import CeleryNotifier
+
+log = logging.getLogger(__name__)
+
 
 class NotInitialisedError(RuntimeError):
     """The data home has no database or keyset yet."""
@@ -35,18 +44,44 @@ class Runtime:
     vault: Vault
     runner: PipelineRunner
     worker: InProcessWorker = field(init=False)
+    _notifier: CeleryNotifier | None = field(init=False, default=None, repr=False)
+    _notifier_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
-        self.worker = InProcessWorker(self.runner.run_one, threads=self.settings.workers)
+        # With a broker, `callwarden worker` processes do the work: serve and watch start no threads of their own.
+        threads = 0 if self.uses_broker else self.settings.workers
+        self.worker = InProcessWorker(self.runner.run_one, threads=threads)
+
+    @property
+    def uses_broker(self) -> bool:
+        """Whether pipeline work goes to ``callwarden worker`` processes through a broker (scale-out)."""
+        return self.settings.queue_url != "inprocess"
 
     def notify_work(self) -> None:
-        """Called after a commit that queued jobs."""
+        """Called after a commit that queued jobs: wake local threads, and the broker's workers in scale-out."""
         self.worker.notify()
+        if self.uses_broker:
+            try:
+                self._broker_notifier().notify()
+            except Exception:
+                # The jobs are committed; the workers' polling finds them. Never fail the caller over a wake-up.
+                log.exception("could not send a wake-up through the broker; workers will find the job by polling")
 
     def close(self) -> None:
-        """Stop workers and release connections."""
+        """Stop workers, send wake-ups still waiting (bounded) and release connections."""
         self.worker.stop()
+        if self._notifier is not None:
+            self._notifier.close()
         self.db.dispose()
+
+    def _broker_notifier(self) -> CeleryNotifier:
+        # Made on first use: commands that never queue work should not pay for importing Celery.
+        with self._notifier_lock:
+            if self._notifier is None:
+                from callwarden.jobs.celery_queue import CeleryNotifier
+
+                self._notifier = CeleryNotifier(self.settings.queue_url, queue_name=self.settings.queue_name)
+            return self._notifier
 
 
 def open_runtime(settings: Settings) -> Runtime:
