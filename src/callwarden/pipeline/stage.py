@@ -62,6 +62,7 @@ def input_hash(stage: Stage, given: StageInput) -> str:
             "engine": stage.engine,
             "version": stage.version,
             "recording_sha256": given.recording_sha256,
+            "metadata": dict(given.metadata),
             "upstream": {name: output_hash(given.upstream[name]) for name in sorted(given.upstream)},
         }
     )

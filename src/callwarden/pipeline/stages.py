@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from callwarden.pipeline.decode_stage import DecodeStage
+from callwarden.pipeline.metrics_stage import MetricsStage
 from callwarden.pipeline.stage import Stage
+from callwarden.pipeline.transcribe_stage import TranscribeStage
+from callwarden.speech.engine import AsrEngine
+from callwarden.speech.speakers import ChannelRoles
 
 
-def default_stages() -> list[Stage]:
+def default_stages(engine: AsrEngine, roles: ChannelRoles) -> list[Stage]:
     """Stages in the order they run."""
-    return [DecodeStage()]
+    return [DecodeStage(), TranscribeStage(engine, roles), MetricsStage()]

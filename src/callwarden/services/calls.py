@@ -6,6 +6,7 @@ see their own calls, restricted calls only compliance and admin), so an unauthor
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, cast
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.domain.access import Action, Actor, Role, list_scope
 from callwarden.domain.audit import AuditEvent
+from callwarden.pipeline.transcribe_stage import TRANSCRIPT
 from callwarden.services.authz import require
 from callwarden.services.errors import NotFound, Unavailable
 from callwarden.services.runtime import ORIGINAL, Runtime
@@ -124,7 +126,27 @@ def _visible_call(session: Session, actor: Actor, call_id: str, action: Action, 
     return call
 
 
-def call_report(session: Session, call: Call) -> dict[str, Any]:
+def _segments(rt: Runtime, session: Session, call: Call) -> list[dict[str, Any]] | None:
+    blob = session.execute(
+        select(Blob)
+        .where(Blob.call_id == call.id, Blob.kind == TRANSCRIPT, Blob.shredded_at.is_(None))
+        .order_by(Blob.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if blob is None:
+        return None
+    try:
+        with rt.vault.open(session, blob) as reader:
+            transcript = json.loads(reader.read())
+    except (ShreddedError, IntegrityError) as exc:
+        raise Unavailable(f"call {call.id}: transcript unavailable: {exc}") from exc
+    return [
+        {key: raw[key] for key in ("speaker", "start_s", "end_s", "text", "speaker_confidence")}
+        for raw in transcript["segments"]
+    ]
+
+
+def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
     """The report assembled from the newest output of each stage, with what made it."""
     results = session.execute(
         select(StageResult).where(StageResult.call_id == call.id).order_by(StageResult.id)
@@ -132,11 +154,18 @@ def call_report(session: Session, call: Call) -> dict[str, Any]:
     latest: dict[str, StageResult] = {}
     for result in results:
         latest[result.stage] = result
-    decode = latest.get("decode")
+
+    def output(stage: str) -> dict[str, Any] | None:
+        result = latest.get(stage)
+        return None if result is None else result.output
+
     return {
         "duration_s": call.duration_s,
         "channels": call.channels,
-        "levels": decode.output if decode is not None else None,
+        "levels": output("decode"),
+        "segments": _segments(rt, session, call),
+        "metrics": output("metrics"),
+        "transcription": output("transcribe"),
         "stages": [
             {
                 "stage": result.stage,
@@ -161,7 +190,7 @@ def show_call(rt: Runtime, actor: Actor, call_id: str) -> dict[str, Any]:
         )
         session.flush()
         item = call_item(call)
-        item["report"] = call_report(session, call)
+        item["report"] = call_report(rt, session, call)
         item["history"] = [entry.to_json_dict() for entry in audit_log.entries_for(session, call.id)]
     return item
 

@@ -47,7 +47,12 @@ class ChannelRoles:
             ) from None
 
     def role(self, channel: int) -> Speaker:
+        """The party on ``channel``."""
         return self.by_channel.get(channel, Speaker.UNKNOWN)
+
+    def describe(self) -> str:
+        """The setting form, roles in channel order (recorded with each transcript)."""
+        return ",".join(self.role(channel).value for channel in range(max(self.by_channel, default=-1) + 1))
 
 
 def _joined(first: Segment, second: Segment) -> Segment:

@@ -148,7 +148,7 @@ class StageResult(Base):
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(64))
     engine: Mapped[str] = mapped_column(String(128))
-    engine_version: Mapped[str] = mapped_column(String(64))
+    engine_version: Mapped[str] = mapped_column(String(255))
     input_hash: Mapped[str] = mapped_column(String(64))
     output: Mapped[dict[str, Any]] = mapped_column(JSON)
     output_hash: Mapped[str] = mapped_column(String(64))

@@ -159,7 +159,7 @@ def upgrade() -> None:
         sa.Column("call_id", sa.String(length=36), nullable=False),
         sa.Column("stage", sa.String(length=64), nullable=False),
         sa.Column("engine", sa.String(length=128), nullable=False),
-        sa.Column("engine_version", sa.String(length=64), nullable=False),
+        sa.Column("engine_version", sa.String(length=255), nullable=False),
         sa.Column("input_hash", sa.String(length=64), nullable=False),
         sa.Column("output", sa.JSON(), nullable=False),
         sa.Column("output_hash", sa.String(length=64), nullable=False),

@@ -1,0 +1,49 @@
+"""The speech stage: who said what, when, stored encrypted (it holds what the prospect said)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from callwarden.pipeline.stage import StageInput, StageOutput
+from callwarden.pipeline.transcription import transcribe_recording
+from callwarden.speech.engine import AsrEngine
+from callwarden.speech.speakers import ChannelRoles
+
+TRANSCRIPT = "transcript"
+_AGENT_CHANNEL = {"left": "agent,prospect", "0": "agent,prospect", "right": "prospect,agent", "1": "prospect,agent"}
+
+
+def roles_for(metadata_agent_channel: object, default: ChannelRoles) -> ChannelRoles:
+    """The call's channel roles: its own ``agent_channel`` (left/right) if the dialer said, else the default."""
+    mapping = _AGENT_CHANNEL.get(str(metadata_agent_channel).strip().lower()) if metadata_agent_channel else None
+    return ChannelRoles.parse(mapping) if mapping else default
+
+
+class TranscribeStage:
+    """Transcribes every call with one shared engine (the model loads once per process)."""
+
+    name = "transcribe"
+    depends_on: tuple[str, ...] = ("decode",)
+
+    def __init__(self, engine: AsrEngine, roles: ChannelRoles) -> None:
+        self._engine = engine
+        self._roles = roles
+        self.engine = engine.name
+        self.version = f"{engine.model} | {engine.version}"
+        self._lock = threading.Lock()
+
+    def able_to_run(self, given: StageInput) -> bool:
+        """A recording without audio has nothing to transcribe."""
+        return bool(given.metadata.get("duration_s"))
+
+    def run(self, given: StageInput) -> StageOutput:
+        """Transcribe; one call at a time per process, since each already uses every core it is given."""
+        roles = roles_for(given.metadata.get("agent_channel"), self._roles)
+        with given.open_audio() as audio, self._lock:
+            result = transcribe_recording(audio, self._engine, roles)
+        transcript = json.dumps(result.transcript_json(), ensure_ascii=False, allow_nan=False).encode()
+        return StageOutput({**result.summary(), "roles": roles.describe()}, {TRANSCRIPT: transcript})
+
+    def cleanup(self) -> None:
+        """The engine stays loaded for the next call."""

@@ -1,0 +1,139 @@
+"""From a recording to speaker turns: decode, transcribe each party, attribute, measure.
+
+Shared by the pipeline's transcribe stage and by ``callwarden analyze`` so that the stored transcript and the
+one-off report come from exactly the same steps.
+
+- Stereo (one party per channel, the dialer norm): each channel is transcribed on its own, segments that are
+  only the other party leaking into this channel are dropped by comparing channel levels, and the channels'
+  roles come from the configured mapping (VICIdial: agent left, prospect right), overridable per call.
+- Mono: the whole mix is transcribed once, the voices are separated acoustically, and roles are assigned
+  from what each voice says; how sure that is travels with every segment.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from callwarden.audio.decode import decode_channels
+from callwarden.audio.probe import AudioSource
+from callwarden.domain.transcript import Segment
+from callwarden.speech.activity import frame_energy
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
+from callwarden.speech.mono import separate_mono
+from callwarden.speech.roles import assign_roles, mono_segments
+from callwarden.speech.speakers import ChannelRoles, merge_channel_segments, suppress_bleed
+
+
+@dataclass(frozen=True)
+class Transcription:
+    """Speaker turns of one recording with what made them and how far to trust the speakers."""
+
+    segments: list[Segment]
+    layout: str
+    duration_s: float
+    channels: int
+    speaker_confidence: float
+    engine: str
+    model: str
+    version: str
+    asr: list[dict[str, Any]]
+    compute_s: float
+
+    def transcript_json(self) -> dict[str, Any]:
+        """The stored (encrypted) transcript: every segment with its words."""
+        return {
+            "engine": self.engine,
+            "model": self.model,
+            "version": self.version,
+            "layout": self.layout,
+            "speaker_confidence": self.speaker_confidence,
+            "segments": [segment.to_dict() for segment in self.segments],
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """What may be stored in the clear: counts, engine, guard figures, no words."""
+        return {
+            "engine": self.engine,
+            "model": self.model,
+            "version": self.version,
+            "layout": self.layout,
+            "channels": self.channels,
+            "duration_s": self.duration_s,
+            "segments": len(self.segments),
+            "words": sum(len(segment.words) for segment in self.segments),
+            "speaker_confidence": self.speaker_confidence,
+            "compute_s": round(self.compute_s, 3),
+            "real_time_factor": round(self.compute_s / self.duration_s, 4) if self.duration_s else 0.0,
+            "asr": self.asr,
+        }
+
+
+def _channel_segments(result: AsrResult, channel: int, roles: ChannelRoles) -> list[Segment]:
+    return [
+        Segment(
+            speaker=roles.role(channel),
+            start_s=segment.start_s,
+            end_s=segment.end_s,
+            text=segment.text.strip(),
+            words=segment.words,
+            channel=channel,
+            flags=segment.flags,
+        )
+        for segment in result.segments
+        if segment.text.strip()
+    ]
+
+
+DUAL_MONO_CORRELATION = 0.95  # two parties on two channels correlate near 0, even with bleed
+
+
+def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
+    """True when both channels carry the same mix (mono saved as stereo, as some dialers and encoders do).
+
+    Transcribing such a file as two parties would put every word on both the agent and the prospect.
+    """
+    if left.size < 2 or right.size != left.size:
+        return False
+    a = left.astype(np.float64) - float(left.mean())
+    b = right.astype(np.float64) - float(right.mean())
+    norm = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
+    return norm > 0.0 and float(np.dot(a, b)) / norm > DUAL_MONO_CORRELATION
+
+
+def transcribe_recording(
+    source: AudioSource, engine: AsrEngine, roles: ChannelRoles, *, max_duration_s: float | None = None
+) -> Transcription:
+    """Decode ``source`` (a path or seekable file object) and return its speaker turns."""
+    started = time.perf_counter()
+    audio = decode_channels(source, target_rate=SAMPLE_RATE, max_duration_s=max_duration_s)
+    channels = audio.channel_count
+    if channels >= 2 and not is_dual_mono(audio.samples[0], audio.samples[1]):
+        pair = audio.samples[:2]
+        results = [engine.transcribe(np.ascontiguousarray(pair[channel])) for channel in (0, 1)]
+        per_channel = {channel: _channel_segments(results[channel], channel, roles) for channel in (0, 1)}
+        kept = suppress_bleed(per_channel, frame_energy(pair, SAMPLE_RATE))
+        segments = merge_channel_segments(kept, roles)
+        layout, confidence = "stereo", 1.0
+    else:
+        mono = np.ascontiguousarray(audio.samples[0])
+        results = [engine.transcribe(mono)]
+        separation = separate_mono(mono, sample_rate=SAMPLE_RATE)
+        assignment = assign_roles(separation.spans, results[0].words, separation_confidence=separation.confidence)
+        segments = mono_segments(separation, results[0].words, assignment)
+        layout, confidence = "mono", assignment.confidence
+    return Transcription(
+        segments=segments,
+        layout=layout,
+        duration_s=round(audio.duration_s, 3),
+        channels=channels,
+        speaker_confidence=round(confidence, 3),
+        engine=engine.name,
+        model=engine.model,
+        version=engine.version,
+        asr=[{"channel": i if layout == "stereo" else None, **r.stats.to_dict()} for i, r in enumerate(results)],
+        compute_s=time.perf_counter() - started,
+    )
