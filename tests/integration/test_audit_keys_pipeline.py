@@ -113,7 +113,7 @@ def test_tampered_blob_gives_an_integrity_error_never_wrong_audio(rt: Runtime, t
 
 def test_pipeline_decodes_every_call_and_marks_it_done(rt: Runtime, tmp_path: Path) -> None:
     ids = ingest_n(rt, tmp_path, 2)
-    assert run_pending(rt, ADMIN) == 2
+    assert run_pending(rt, ADMIN) == 2 * len(rt.runner.stages)
     assert run_pending(rt, ADMIN) == 0
     for call_id in ids:
         call = calls_service.show_call(rt, ADMIN, call_id)
@@ -121,8 +121,9 @@ def test_pipeline_decodes_every_call_and_marks_it_done(rt: Runtime, tmp_path: Pa
         levels = call["report"]["levels"]
         assert len(levels["channels"]) == call["channels"]
         assert levels["channels"][0]["rms_dbfs"] == pytest.approx(-13.5, abs=1.0)
-        (stage,) = call["report"]["stages"]
+        stage = call["report"]["stages"][0]
         assert stage["stage"] == "decode" and stage["engine"] == "pyav" and len(stage["input_hash"]) == 64
+        assert [s["stage"] for s in call["report"]["stages"]] == [s.name for s in rt.runner.stages]
 
 
 def test_rerunning_a_stage_with_same_inputs_changes_nothing(rt: Runtime, tmp_path: Path) -> None:
@@ -134,10 +135,11 @@ def test_rerunning_a_stage_with_same_inputs_changes_nothing(rt: Runtime, tmp_pat
     (call_id,) = ingest_n(rt, tmp_path, 1)
     run_pending(rt, ADMIN)
     with rt.db.transaction() as s:
+        before = s.execute(select(func.count()).select_from(StageResult)).scalar_one()
         job_queue.enqueue(s, call_id, "decode")
     run_pending(rt, ADMIN)
     with rt.db.transaction() as s:
-        assert s.execute(select(func.count()).select_from(StageResult)).scalar_one() == 1
+        assert s.execute(select(func.count()).select_from(StageResult)).scalar_one() == before
 
 
 def test_a_killed_workers_job_is_taken_over_after_its_lease(rt: Runtime, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from callwarden.domain.access import Action, Actor
 from callwarden.domain.audit import AuditEvent
 from callwarden.domain.metadata import CallMetadata
 from callwarden.domain.pipeline import CallStatus
+from callwarden.pipeline.runner import ARTIFACT_PREFIX
 from callwarden.services.authz import require
 from callwarden.services.errors import InvalidInput, TooLarge
 from callwarden.services.faults import crash_point
@@ -249,11 +250,13 @@ def _media_type(container: str) -> str:
 
 
 def sweep_orphans(rt: Runtime, *, older_than_s: float = 3600.0) -> int:
-    """Delete interrupted writes and ciphertext no call refers to (left by a crash before commit)."""
+    """Delete interrupted writes and ciphertext no call refers to (left by a crash before a commit: an ingest's
+    recording, or a stage's artifact whose worker died)."""
     removed = rt.vault.blobs.sweep_partial(older_than_s)
     with rt.db.transaction() as session:
         known = rt.vault.referenced_keys(session)
-    for key in rt.vault.orphans(known, prefix=RECORDING_PREFIX, older_than_s=older_than_s):
-        rt.vault.blobs.delete(key)
-        removed += 1
+    for prefix in (RECORDING_PREFIX, ARTIFACT_PREFIX):
+        for key in rt.vault.orphans(known, prefix=prefix, older_than_s=older_than_s):
+            rt.vault.blobs.delete(key)
+            removed += 1
     return removed
