@@ -38,6 +38,7 @@ def test_admin_sees_every_call_and_opens_one(browser_page: Any, server: Server, 
     assert "Call V-1" in page.inner_text("h1")
     assert "call.ingested" in page.inner_text("body") and "call.viewed" in page.inner_text("body")
     assert page.locator("table.levels tbody tr").count() == 2
+    assert "No speech was found" in page.inner_text("body"), "a pure tone has nothing to transcribe"
 
 
 def test_agent_sees_only_own_calls_and_not_others_by_url(browser_page: Any, server: Server) -> None:
