@@ -33,7 +33,8 @@ test: lint typecheck contracts
 	  if [ $$rc -eq 5 ]; then echo 'pytest collected no tests' >&2; exit 1; fi; exit $$rc
 
 bench: $(STAMP)
-	$(BIN)/python bench/ingest.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest.py
+	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -280,3 +280,19 @@ def test_reader_owns_its_source() -> None:
     with pytest.raises(IntegrityError):
         DecryptingReader(bad, new_data_key(), AAD)
     assert bad.closed  # a failed open does not leak a file descriptor
+
+
+def test_large_stream_hash_matches_and_no_hash_thread_outlives_an_abandoned_stream() -> None:
+    import hashlib
+    import threading
+
+    data = os.urandom(3 * 1024 * 1024)
+    encryptor = StreamEncryptor(new_data_key(), b"big")
+    ciphertext = b"".join(encryptor.encrypt([data[i : i + 512 * 1024] for i in range(0, len(data), 512 * 1024)]))
+    assert encryptor.plaintext_sha256 == hashlib.sha256(data).hexdigest()
+    assert len(ciphertext) == ciphertext_size(len(data))
+    abandoned = StreamEncryptor(new_data_key(), b"abandoned").encrypt(iter([data, data]))
+    next(abandoned)
+    next(abandoned)
+    abandoned.close()
+    assert not [t for t in threading.enumerate() if t.name == "cw-sha256"]

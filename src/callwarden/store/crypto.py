@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
 import struct
+import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -95,6 +97,47 @@ def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
     return prefix + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
 
 
+class _Sha256:
+    """SHA-256 of a stream, moved to a helper thread once the stream proves large.
+
+    hashlib releases the GIL on large buffers, so hashing then overlaps encryption and the disk write instead of
+    following them; on this machine that is ~1.5x the ingest throughput (bench/ingest.py). Small payloads
+    (transcripts, reports) are hashed inline and never start a thread. Chunks are hashed in arrival order: the
+    inline updates all precede the first queued one.
+    """
+
+    THREAD_FROM = 256 * 1024
+    _DONE = b""
+
+    def __init__(self) -> None:
+        self._sha = hashlib.sha256()
+        self._queue: queue.Queue[bytes] | None = None
+        self._thread: threading.Thread | None = None
+
+    def update(self, chunk: bytes | bytearray | memoryview) -> None:
+        if self._queue is None and len(chunk) >= self.THREAD_FROM:
+            self._queue = queue.Queue(maxsize=8)  # bounds memory to a few input chunks
+            self._thread = threading.Thread(target=self._drain, name="cw-sha256", daemon=True)
+            self._thread.start()
+        if self._queue is None:
+            self._sha.update(chunk)
+        else:
+            self._queue.put(chunk if isinstance(chunk, bytes) else bytes(chunk))
+
+    def _drain(self) -> None:
+        assert self._queue is not None
+        while item := self._queue.get():
+            self._sha.update(item)
+
+    def finish(self) -> str:
+        """Wait for queued chunks (also called when encryption stops early, so no thread is left behind)."""
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(self._DONE)
+            self._thread.join()
+            self._queue = self._thread = None
+        return self._sha.hexdigest()
+
+
 class StreamEncryptor:
     """Encrypts a chunk stream in one pass, hashing the plaintext on the way.
 
@@ -110,7 +153,8 @@ class StreamEncryptor:
         self._segment_size = segment_size
         self._header = _HEADER.pack(MAGIC, VERSION, salt, self._prefix, segment_size)
         self._aead = _subkey(data_key, salt, aad)
-        self._sha = hashlib.sha256()
+        self._sha = _Sha256()
+        self._digest = ""
         self._plaintext_size = 0
         self._ciphertext_size = 0
         self._done = False
@@ -122,26 +166,29 @@ class StreamEncryptor:
             raise RuntimeError("a StreamEncryptor encrypts exactly one stream")
         self._started = True
         size, index, pending = self._segment_size, 0, bytearray()
-        yield self._emit(self._header)
-        for chunk in chunks:
-            view = memoryview(chunk).cast("B")
-            self._sha.update(view)
-            self._plaintext_size += len(view)
-            pos = 0
-            if pending:
-                pos = min(size - len(pending), len(view))
-                pending += view[:pos]
-                if pos == len(view):
-                    continue  # the pending segment may turn out to be the last one
-                yield self._seal(pending, index, last=False)
-                index += 1
-                pending.clear()
-            while len(view) - pos > size:
-                yield self._seal(view[pos : pos + size], index, last=False)
-                index += 1
-                pos += size
-            pending += view[pos:]
-        yield self._seal(pending, index, last=True)
+        try:
+            yield self._emit(self._header)
+            for chunk in chunks:
+                view = memoryview(chunk).cast("B")
+                self._sha.update(chunk if isinstance(chunk, bytes) else view)
+                self._plaintext_size += len(view)
+                pos = 0
+                if pending:
+                    pos = min(size - len(pending), len(view))
+                    pending += view[:pos]
+                    if pos == len(view):
+                        continue  # the pending segment may turn out to be the last one
+                    yield self._seal(pending, index, last=False)
+                    index += 1
+                    pending.clear()
+                while len(view) - pos > size:
+                    yield self._seal(view[pos : pos + size], index, last=False)
+                    index += 1
+                    pos += size
+                pending += view[pos:]
+            yield self._seal(pending, index, last=True)
+        finally:
+            self._digest = self._sha.finish()
         self._done = True
 
     def _seal(self, data: bytes | bytearray | memoryview, index: int, *, last: bool) -> bytes:
@@ -159,7 +206,7 @@ class StreamEncryptor:
     def plaintext_sha256(self) -> str:
         """Hex SHA-256 of the plaintext, computed in the encryption pass (no second read)."""
         self._result()
-        return self._sha.hexdigest()
+        return self._digest
 
     @property
     def plaintext_size(self) -> int:
