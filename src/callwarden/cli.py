@@ -20,6 +20,7 @@ from callwarden.domain.metadata import MetadataError
 from callwarden.ingest.paths import expand, metadata_for, read_meta_file
 from callwarden.services import audit as audit_service
 from callwarden.services import calls as calls_service
+from callwarden.services import compliance as compliance_service
 from callwarden.services import keys as keys_service
 from callwarden.services import pipeline as pipeline_service
 from callwarden.services import users as users_service
@@ -119,6 +120,34 @@ def analyze(
     except MetadataError as exc:
         raise fail(str(exc)) from exc
     print_json(served(lambda: analyze_file(settings, audio, call_meta)))
+
+
+@app.command()
+def compliance(
+    by: Annotated[str, typer.Option(help="Group by agent, campaign or day (UTC).")] = "agent",
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+) -> None:
+    """Disclosure verdict counts and rates (given, late, missing, objected) per agent, campaign or day."""
+    with runtime() as rt:
+        rows = served(lambda: compliance_service.compliance_figures(rt, users_service.local_operator(), by))
+    if as_csv:
+        sys.stdout.write(compliance_service.figures_csv(rows, by))
+        return
+    if as_json:
+        print_json({"group_by": by, "rows": [row.to_dict() for row in rows]})
+        return
+    table = Table(by, "calls", "given", "late", "missing", "objected", "pending", "given %")
+    for row in rows:
+        counts = row.counts
+        table.add_row(
+            row.key,
+            str(row.calls),
+            *(str(counts[s]) for s in compliance_service.STATUSES),
+            str(row.pending),
+            f"{row.rates()['given'] * 100:.0f}",
+        )
+    out.print(table)
 
 
 @calls_app.command("list")
