@@ -67,3 +67,47 @@ def test_artifacts_are_encrypted_and_passed_on(rt: Runtime, tmp_path: Path) -> N
     for path in root.rglob("*"):
         if path.is_file():
             assert b"4242" not in path.read_bytes()
+
+
+class Verdict:
+    name, engine, version, depends_on = "verdict", "test", "1", ()
+
+    def able_to_run(self, given: StageInput) -> bool:
+        return True
+
+    def run(self, given: StageInput) -> StageOutput:
+        from callwarden.domain.audit import AuditEvent
+        from callwarden.pipeline.stage import CallChanges
+
+        return StageOutput(
+            {"status": "objected"},
+            call_changes=CallChanges(disclosure_status="objected", add_flags=("disclosure_objected",), restrict=True),
+            audit=(AuditEvent("pipeline", "consent.recorded", "call", given.call_id, details={"status": "objected"}),),
+        )
+
+    def cleanup(self) -> None:
+        pass
+
+
+def test_stage_verdicts_change_the_call_and_write_audit_in_one_transaction(rt: Runtime, tmp_path: Path) -> None:
+    from callwarden.services import calls as calls_service
+    from callwarden.services.audit import verify_audit
+    from callwarden.store import job_queue
+    from callwarden.store.models import Job
+
+    runner = PipelineRunner(rt.db, rt.vault, [Verdict()])
+    outcome = ingest_file(rt, local_operator(), write_wav(tmp_path / "a.wav", tone(1.0)), CallMetadata())
+    with rt.db.transaction() as s:
+        for job in s.execute(select(Job)).scalars():
+            s.delete(job)
+        job_queue.enqueue(s, outcome.call_id, "verdict")
+    assert runner.run_one("t")
+    shown = calls_service.show_call(rt, local_operator(), outcome.call_id)
+    assert shown["disclosure_status"] == "objected" and "disclosure_objected" in shown["flags"]
+    assert "consent.recorded" in [h["action"] for h in shown["history"]]
+    assert verify_audit(rt, local_operator()).ok
+    listing = calls_service.list_calls(rt, local_operator())
+    assert listing["total"] == 1
+    from callwarden.domain.access import Actor, Role
+
+    assert calls_service.list_calls(rt, Actor("qa", Role.QA_MANAGER))["total"] == 0, "restricted: compliance only"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from callwarden.domain.pipeline import CallStatus
 from callwarden.pipeline.stage import Stage, StageInput, StageOutput, input_hash, output_hash, to_json_safe
-from callwarden.store import job_queue
+from callwarden.store import audit_log, job_queue
 from callwarden.store.db import Database
 from callwarden.store.job_queue import ClaimedJob
 from callwarden.store.models import Blob, Call, StageResult
@@ -82,7 +82,7 @@ class PipelineRunner:
                 )
             ).first()
         if done_before is not None:
-            self._store(claimed, stage, wanted, None, [])
+            self._store(claimed, stage, wanted, None, [], None)
             return
         try:
             result = stage.run(given) if stage.able_to_run(given) else StageOutput({"skipped": True})
@@ -93,7 +93,7 @@ class PipelineRunner:
         try:
             for name, content in result.artifacts.items():
                 sealed.append((name, self.vault.seal([content], prefix=f"{ARTIFACT_PREFIX}/{claimed.call_id}")))
-            stored = self._store(claimed, stage, wanted, data, sealed)
+            stored = self._store(claimed, stage, wanted, data, sealed, result)
         except BaseException:
             stored = False
             raise
@@ -150,6 +150,7 @@ class PipelineRunner:
         wanted: str,
         output: dict[str, Any] | None,
         artifacts: list[tuple[str, SealedBlob]],
+        result: StageOutput | None,
     ) -> bool:
         """Store the result if the lease still holds; False (nothing stored) when it was lost."""
         now = datetime.now(UTC)
@@ -189,6 +190,8 @@ class PipelineRunner:
                 call.status = CallStatus.DONE.value
             if call is not None:
                 call.updated_at = now
+                if result is not None:
+                    _apply(session, call, result, now)
         return True
 
     def _record_failure(self, claimed: ClaimedJob, error: str) -> None:
@@ -201,6 +204,20 @@ class PipelineRunner:
             if final and call is not None:
                 call.status = CallStatus.FAILED.value
                 call.updated_at = datetime.now(UTC)
+
+
+def _apply(session: Session, call: Call, result: StageOutput, now: datetime) -> None:
+    """A stage verdict's effect on its call and its audit entries, in the result's own transaction."""
+    changes = result.call_changes
+    if changes is not None:
+        if changes.disclosure_status is not None:
+            call.disclosure_status = changes.disclosure_status
+        if changes.add_flags:
+            call.flags = sorted(set(call.flags or []) | set(changes.add_flags))
+        if changes.restrict:
+            call.restricted = True
+    for event in result.audit:
+        audit_log.append(session, event, now=now)
 
 
 def latest_output(session: Session, call_id: str, stage: str) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
-from callwarden.domain.audit import canonical_json, compute_hash
+from callwarden.domain.audit import AuditEvent, canonical_json, compute_hash
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,20 @@ class StageOutput:
 
     data: dict[str, Any]
     artifacts: Mapping[str, bytes] = field(default_factory=dict)
+    call_changes: CallChanges | None = None
+    audit: tuple[AuditEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallChanges:
+    """What a stage's verdict changes on the call itself, applied in the transaction that stores the result.
+
+    Restriction only ever tightens here: lifting one is a person's decision, made through a service.
+    """
+
+    disclosure_status: str | None = None
+    add_flags: tuple[str, ...] = ()
+    restrict: bool = False
 
 
 class Stage(Protocol):
