@@ -1,0 +1,262 @@
+"""Verbal disclosure, objection and consent detection on hand-written transcripts, and the verdict rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from callwarden.analysis.disclosure import (
+    PhraseLibrary,
+    assess_disclosure,
+    detect_disclosures,
+    detect_objection,
+    normalise,
+)
+from callwarden.domain.disclosure import (
+    ConsentAnswer,
+    DisclosureHit,
+    DisclosureMethod,
+    DisclosurePolicy,
+    DisclosureStatus,
+    Objection,
+    decide,
+    parse_methods,
+)
+from callwarden.domain.transcript import Segment, Speaker, Word
+
+A, P, U = Speaker.AGENT, Speaker.PROSPECT, Speaker.UNKNOWN
+LIB = PhraseLibrary.shipped()
+
+
+def seg(text: str, speaker: Speaker = A, start: float = 3.0, step: float = 0.35) -> Segment:
+    words, at = [], start
+    for word in text.split():
+        words.append(Word(word, at, at + step - 0.05, 0.9))
+        at += step
+    return Segment(speaker, start, at, text, tuple(words))
+
+
+DISCLOSURES = [
+    "This call is recorded.",
+    "This call may be recorded or monitored for quality assurance or training purposes.",
+    "Just so you know, I'm recording this call.",
+    "Before we begin, please be aware that our conversation is being recorded for quality.",
+    "We record our calls for training and quality.",
+    "Continuing with this call means you consent to the recording.",
+    "I'm calling you on a recorded line today.",
+    "Heads up, calls are recorded for quality purposes.",
+    "This call is being taped for training purposes.",
+    "For quality and training this call will be monitored and recorded.",
+    "Quick note: this chat is being recorded so we can improve our service.",
+    "I'll be recording our conversation today, is that okay?",
+    "Our calls are monitored and may be recorded.",
+    "You're on a recorded line.",
+    "By staying on the line you agree to this call being recorded.",
+    "So we're clear, the call is recorded.",
+    "Everything we say on this call is being recorded.",
+    "I am required to tell you that this call is recorded.",
+    "Do you mind if I record the call for my notes?",
+    # ASR-style garbles seen or plausible with tiny.en
+    "This call is recorder for quality and training.",
+    "This call is re-corded for quality.",
+    "this call may be recoded or monitored for quality assurance",
+    "just so you know, it's calling being recorded.",
+    "Before we go on, I shall mention that we return our call for quantity and trading.",
+    "This call may be reported for training purposes.",
+]
+DECOYS = [
+    "Our records show you called us last month.",
+    "We have a great track record with homeowners on this call.",
+    "Prices hit a record high this quarter, so call us back.",
+    "He's on record as saying the line was fine.",
+    "For the record, I called you last week.",
+    "Do you still have a record player? Call me.",
+    "We sent it by recorded delivery, so call if it's missing.",
+    "That was a world record, call your friends.",
+    "Your medical records are safe with us, quality matters.",
+    "It's a matter of public record that we call everyone.",
+    "We monitor your energy usage on this line.",
+    "I recorded a song for my daughter's training.",
+    "Our records indicate your account is past due, please call.",
+    "We had record sales this quarter thanks to calls like this one.",
+    "Let me check the records for your last call.",
+    "I'll make a note of that in your record and call you back.",
+    "According to our records your line was installed in 2019.",
+    "We reported the line fault to the phone company.",
+    "Our credit monitoring service is free for the first month of your call plan.",
+    "We set a new company record for training this year.",
+    "I heard a recorded message from your company on the line.",
+    "We returned your call from yesterday about the quote.",
+]
+OBJECTIONS = [
+    "Please don't record this call.",
+    "Don't record me.",
+    "I do not consent to being recorded.",
+    "Can you turn that off?",
+    "Stop recording, please.",
+    "I don't want to be recorded.",
+    "I don't agree to the recording.",
+    "Take me off the recording.",
+    "No, I'd rather not be recorded.",
+    "Whoa, I didn't agree to be recorded, turn it off.",
+    "I do not consent.",
+    "I object to this being recorded.",
+    "Hang on, you can't record me without permission.",
+    "Please stop taping this call.",
+    "I'm not comfortable with this being recorded.",
+    "Hey, no, I don't want this call recorded.",
+    "I'd prefer you didn't record this conversation.",
+]
+NOT_OBJECTIONS = [
+    "I don't mind being recorded.",
+    "That's fine, you can record it.",
+    "I do consent.",
+    "Do you record these calls?",
+    "Sure, go ahead and record.",
+    "No problem with the recording.",
+    "I'm okay with being recorded.",
+    "Yes, I consent to the recording.",
+    "I don't have a problem with you recording.",
+    "Our records show I paid.",
+    "No thanks, I'm not interested.",
+    "Please take me off your list.",
+    "Don't call me again.",
+    "I don't remember the recording.",
+    "Not sure what you recorded last time, but ok.",
+    "I'm not bothered about the recording.",
+    "I never record my shows.",
+]
+
+
+def test_normalise_expands_contractions_numbers_and_split_garbles() -> None:
+    assert normalise("I'm recording, don't worry! It's 2 calls") == [
+        "i",
+        "am",
+        "recording",
+        "do",
+        "not",
+        "worry",
+        "it",
+        "is",
+        "two",
+        "calls",
+    ]
+    assert normalise("re-corded line") == ["recorded", "line"]
+    assert normalise("You can't") == ["you", "can", "not"]
+
+
+@pytest.mark.parametrize("text", DISCLOSURES)
+def test_disclosure_phrasings_are_found_at_their_sentence(text: str) -> None:
+    hits = detect_disclosures([seg("Hi there.", start=0.5), seg(text, start=3.0)], LIB)
+    assert len(hits) == 1, hits
+    assert hits[0].method == DisclosureMethod.VERBAL
+    assert 3.0 <= hits[0].at_s <= 3.0 + 0.35 * 5
+    assert hits[0].evidence["speaker"] == "agent" and hits[0].evidence["phrase"]
+
+
+@pytest.mark.parametrize("text", DECOYS)
+def test_decoys_are_not_disclosures(text: str) -> None:
+    assert detect_disclosures([seg(text)], LIB) == []
+
+
+def test_the_time_is_the_disclosure_sentence_not_the_greeting() -> None:
+    text = "Hi, this is Mark from SunBright Solar. This call is on a recorded line. Am I speaking with Linda?"
+    (hit,) = detect_disclosures([seg(text, start=1.0)], LIB)
+    assert hit.at_s == pytest.approx(1.0 + 7 * 0.35)
+
+
+def test_only_agent_or_unknown_speech_discloses() -> None:
+    assert detect_disclosures([seg("This call is being recorded.", P)], LIB) == []
+    assert detect_disclosures([seg("This call is being recorded.", U)], LIB)
+
+
+def test_segment_without_word_times_uses_its_start() -> None:
+    (hit,) = detect_disclosures([Segment(A, 4.2, 7.0, "Calls are recorded for quality and training.")], LIB)
+    assert hit.at_s == 4.2
+
+
+@pytest.mark.parametrize("text", OBJECTIONS)
+def test_objections_are_found(text: str) -> None:
+    objection = detect_objection([seg("This call is recorded."), seg(text, P, start=6.0)], LIB)
+    assert objection is not None and 6.0 <= objection.at_s <= 6.0 + 0.35 * 3
+    assert objection.evidence["speaker"] == "prospect"
+
+
+@pytest.mark.parametrize("text", NOT_OBJECTIONS)
+def test_non_objections_and_negated_negations(text: str) -> None:
+    assert detect_objection([seg(text, P)], LIB) is None
+
+
+def test_agent_words_are_never_an_objection() -> None:
+    assert detect_objection([seg("I can stop the recording if you like.", A)], LIB) is None
+
+
+def test_no_to_a_consent_question_is_an_objection() -> None:
+    segments = [seg("This call may be recorded for training. If you consent, say consent."), seg("No.", P, 8.0)]
+    result = assess_disclosure(segments)
+    assert result.verdict.status == DisclosureStatus.OBJECTED
+    assert result.objection is not None and result.objection.at_s == 8.0
+
+
+def hit(at_s: float, method: DisclosureMethod = DisclosureMethod.VERBAL) -> DisclosureHit:
+    return DisclosureHit(method, at_s, 90.0, {"text": "this call is recorded"})
+
+
+def test_verdict_given_late_missing() -> None:
+    policy = DisclosurePolicy()
+    assert decide([hit(20.0), hit(4.0)], None, policy).to_dict() == {
+        "status": "given",
+        "method": "verbal",
+        "at_s": 4.0,
+        "deadline_s": 15.0,
+        "evidence": {"text": "this call is recorded"},
+    }
+    assert decide([hit(15.0)], None, policy).status == DisclosureStatus.GIVEN  # the deadline itself is in time
+    assert decide([hit(15.5)], None, policy).status == DisclosureStatus.LATE
+    missing = decide([], None, policy).to_dict()
+    assert missing == {"status": "missing", "method": None, "at_s": None, "deadline_s": 15.0, "evidence": {}}
+
+
+def test_objection_wins_and_keeps_the_disclosure_time() -> None:
+    verdict = decide([hit(2.0)], Objection(6.0, {"text": "don't record me"}), DisclosurePolicy())
+    assert verdict.status == DisclosureStatus.OBJECTED and verdict.at_s == 2.0
+    assert verdict.evidence["objection"]["at_s"] == 6.0
+    assert decide([], Objection(6.0), DisclosurePolicy()).status == DisclosureStatus.OBJECTED
+
+
+def test_policy_methods_and_deadline() -> None:
+    ivr_only = DisclosurePolicy(methods=parse_methods("ivr"), deadline_s=10.0)
+    verdict = decide([hit(1.0), hit(12.0, DisclosureMethod.IVR)], None, ivr_only)
+    assert (verdict.status, verdict.method, verdict.deadline_s) == (DisclosureStatus.LATE, DisclosureMethod.IVR, 10.0)
+    assert parse_methods("both") == frozenset(DisclosureMethod)
+    with pytest.raises(ValueError, match="verbal, ivr or both"):
+        parse_methods("email")
+    assert DisclosurePolicy.from_dict(ivr_only.to_dict()) == ivr_only
+
+
+def test_explicit_yes_required() -> None:
+    policy = DisclosurePolicy(require_explicit_yes=True)
+    unconfirmed = decide([hit(3.0)], None, policy)
+    assert unconfirmed.status == DisclosureStatus.MISSING and unconfirmed.at_s is None
+    assert unconfirmed.evidence["reason"] == "no_consent_answer"
+    assert unconfirmed.evidence["unconfirmed"]["at_s"] == 3.0
+    too_late = decide([hit(3.0)], None, policy, [ConsentAnswer(30.0)])
+    assert too_late.status == DisclosureStatus.MISSING
+    confirmed = decide([hit(3.0)], None, policy, [ConsentAnswer(6.0, {"text": "yes"})])
+    assert confirmed.status == DisclosureStatus.GIVEN and confirmed.evidence["consent"]["at_s"] == 6.0
+
+
+def test_explicit_yes_end_to_end() -> None:
+    policy = DisclosurePolicy(require_explicit_yes=True)
+    asked = seg("This call may be recorded for training purposes. Is that okay with you?")
+    assert assess_disclosure([asked, seg("Yes, that's fine.", P, 9.0)], policy).verdict.status == "given"
+    assert assess_disclosure([asked, seg("What is this about?", P, 9.0)], policy).verdict.status == "missing"
+    mind = seg("Do you mind if I record this call?")
+    assert assess_disclosure([mind, seg("No, go ahead.", P, 6.0)], policy).verdict.status == "given"
+
+
+def test_policy_phrases_extend_and_replace_the_library() -> None:
+    segments = [seg("Heads up, this chinwag is being recorded.")]
+    assert assess_disclosure(segments).verdict.status == "given"  # the library's fuzzy match already
+    custom = DisclosurePolicy(replace_disclosure_phrases=("zz top",))
+    assert assess_disclosure(segments, custom).verdict.status == "missing"
+    assert LIB.version and len(LIB.disclosure) > 40 and len(LIB.decoys) > 10
