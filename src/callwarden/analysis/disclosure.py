@@ -57,43 +57,16 @@ _GARBLE_TARGETS = ("recorded", "recording")
 _GARBLE_SIMILARITY = 0.8
 _NEGATIONS = frozenset({"not", "no", "never", "nobody", "refuse", "object", "rather", "prefer", "stop", "off"})
 _OBJECTION_TRIGGERS = frozenset({"record", "recorded", "recording", "tape", "consent", "permission", "off", "stop"})
+_FUNCTION_TEXT = (
+    "i me my you your we our it this that the a an to be being is am are was do does did not no can could would "
+    "please with of on for call"
+)
+_NUMBER_TEXT = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
 _FUNCTION_WORDS = frozenset(
-    [
-        "i",
-        "me",
-        "my",
-        "you",
-        "your",
-        "we",
-        "our",
-        "it",
-        "this",
-        "that",
-        "the",
-        "a",
-        "an",
-        "to",
-        "be",
-        "being",
-        "is",
-        "am",
-        "are",
-        "was",
-        "do",
-        "does",
-        "did",
-        "not",
-        "no",
-        "can",
-        "could",
-        "would",
-        "please",
-        "with",
-        "of",
-        "on",
-        "for",
-        "call",
-    ]
+    _FUNCTION_TEXT.split(),
 )
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 
@@ -112,29 +85,7 @@ _CONTRACTIONS = (
 )
 _NUMBERS = dict(
     enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
+        _NUMBER_TEXT.split(),
     )
 )
 _SPELLING = {"ok": "okay", "cannot": "can not", "dont": "do not", "im": "i am", "recordin": "recording"}
