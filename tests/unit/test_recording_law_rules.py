@@ -135,7 +135,8 @@ def rules() -> Any:
 
 
 def law_doc() -> dict[str, Any]:
-    return json.loads(resources.files("callwarden.rules").joinpath(LAW_FILE).read_text("utf-8"))
+    doc: dict[str, Any] = json.loads(resources.files("callwarden.rules").joinpath(LAW_FILE).read_text("utf-8"))
+    return doc
 
 
 def test_version_is_reported_plainly_without_overrides(rules: Any) -> None:

@@ -116,6 +116,9 @@ def number_party(role: PartyRole, number: str | None, rules: Rules, note: str = 
     if parsed.country_code == 1:
         return _nanp_party(role, parsed, rules, prefix)
     region = phonenumbers.region_code_for_number(parsed)
+    unassigned = region is None
+    if unassigned:  # a number no carrier has: its country code's main country, flagged uncertain
+        region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
     if region in (None, "ZZ", "001"):
         model, why, _ = region_model(None, rules)
         return PartyJurisdiction(role, None, model, True, f"{prefix}+{parsed.country_code} is not one country; {why}")
@@ -123,9 +126,11 @@ def number_party(role: PartyRole, number: str | None, rules: Rules, note: str = 
     mobile = kind in _MOBILE_TYPES
     model, why, coarse = region_model(region, rules)
     where = f"country code +{parsed.country_code} -> {region}"
-    if mobile:
+    if unassigned:
+        where += " (number not assigned in any region: main country of its code)"
+    elif mobile:
         where += " (mobile number: the person may be elsewhere)"
-    return PartyJurisdiction(role, region, model, mobile or coarse, f"{prefix}{where}; {why}")
+    return PartyJurisdiction(role, region, model, unassigned or mobile or coarse, f"{prefix}{where}; {why}")
 
 
 def _nanp_party(role: PartyRole, parsed: phonenumbers.PhoneNumber, rules: Rules, prefix: str) -> PartyJurisdiction:
