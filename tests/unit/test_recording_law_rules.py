@@ -1,4 +1,4 @@
-"""The shipped law tables say what docs/reference recording-law.md says, and overrides are never silent."""
+"""The shipped law tables say what shared/reference/recording-law.md says; overrides are never silent."""
 
 from __future__ import annotations
 
