@@ -105,6 +105,9 @@ def ingest(
 def analyze(
     audio: Annotated[Path, typer.Argument(help="The recording.")],
     meta: Annotated[Path | None, typer.Option(help="META.json of the call (default: a NAME.json beside it).")] = None,
+    prompt: Annotated[
+        list[Path] | None, typer.Option(help="Reference audio of a pre-recorded disclosure prompt (repeatable).")
+    ] = None,
 ) -> None:
     """Print the call report of one recording as JSON; nothing is stored, no home is needed."""
     settings = Settings()
@@ -119,7 +122,7 @@ def analyze(
         )
     except MetadataError as exc:
         raise fail(str(exc)) from exc
-    print_json(served(lambda: analyze_file(settings, audio, call_meta)))
+    print_json(served(lambda: analyze_file(settings, audio, call_meta, prompt or [])))
 
 
 @app.command()

@@ -31,7 +31,7 @@ def runtime() -> Iterator[Runtime]:
     """Open the configured home, turning setup problems into one clear line."""
     try:
         rt = open_runtime(Settings())
-    except (NotInitialisedError, ValueError, OSError) as exc:
+    except (NotInitialisedError, ServiceError, ValueError, OSError) as exc:
         raise fail(str(exc)) from exc
     try:
         yield rt

@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         description="Parties of a stereo recording's channels in order (VICIdial: agent left, prospect right); "
         "a call's META.json may say agent_channel left or right.",
     )
+    rules_override_file: Path | None = Field(
+        default=None,
+        description="Counsel's overrides of the shipped recording-law table (JSON, each with a reason); "
+        "they show in the rules version of every verdict.",
+    )
+    policy_file: Path | None = Field(
+        default=None,
+        description="Disclosure policies (JSON): a default and per-campaign methods, deadline, phrases, prompt audio.",
+    )
     host: str = Field(default="127.0.0.1", description="Address serve binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port serve listens on.")
     session_hours: float = Field(default=8.0, gt=0, description="Lifetime of a browser login session.")

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from callwarden.audio.decode import iter_channel_chunks
+from callwarden.audio.probe import AudioSource
 from callwarden.domain.disclosure import DisclosureHit, DisclosureMethod, PromptReference
 
 Floats = npt.NDArray[np.float64]
@@ -190,14 +191,18 @@ def match_prompt(
 
 
 def match_prompts_in_file(
-    path: str | Path,
+    source: AudioSource,
     templates: Iterable[PromptTemplate],
     *,
     search_s: float = DEFAULT_SEARCH_S,
     threshold: float = MATCH_THRESHOLD,
 ) -> list[PromptMatch]:
-    """Decode only the first `search_s` seconds of a recording and match every template against it."""
-    head = next(iter(iter_channel_chunks(Path(path), seconds=search_s, target_rate=RATE)), None)
+    """Decode only the first `search_s` seconds of a recording (a path or a seekable file object, such as the
+    vault's decrypting reader) and match every template against it."""
+    chunks = iter_channel_chunks(
+        Path(source) if isinstance(source, str) else source, seconds=search_s, target_rate=RATE
+    )
+    head = next(iter(chunks), None)
     if head is None:
         return []
     return [match_prompt(t, head, RATE, search_s=search_s, threshold=threshold) for t in templates]

@@ -119,6 +119,7 @@ class PipelineRunner:
                 "agent_region": call.agent_region,
                 "channels": call.channels,
                 "duration_s": call.duration_s,
+                "started_at": call.started_at.isoformat() if call.started_at else None,
                 "agent_channel": (call.extra or {}).get("agent_channel"),
                 "sample_rate": call.sample_rate,
             },

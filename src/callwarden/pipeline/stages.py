@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from callwarden.pipeline.consent import ConsentPolicies
+from callwarden.pipeline.consent_stage import ConsentStage
 from callwarden.pipeline.decode_stage import DecodeStage
 from callwarden.pipeline.metrics_stage import MetricsStage
 from callwarden.pipeline.stage import Stage
 from callwarden.pipeline.transcribe_stage import TranscribeStage
+from callwarden.rules.loader import Rules
 from callwarden.speech.engine import AsrEngine
 from callwarden.speech.speakers import ChannelRoles
 
 
-def default_stages(engine: AsrEngine, roles: ChannelRoles) -> list[Stage]:
+def default_stages(engine: AsrEngine, roles: ChannelRoles, rules: Rules, policies: ConsentPolicies) -> list[Stage]:
     """Stages in the order they run."""
-    return [DecodeStage(), TranscribeStage(engine, roles), MetricsStage()]
+    return [DecodeStage(), TranscribeStage(engine, roles), MetricsStage(), ConsentStage(rules, policies)]

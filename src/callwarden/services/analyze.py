@@ -1,37 +1,81 @@
 """``callwarden analyze``: the report of one recording, computed on the spot and stored nowhere.
 
-It runs the same steps as the pipeline (validation, transcription, speaker attribution, metrics) so an operator
-can check a file, or a rules change, without ingesting anything.
+It runs the same steps as the pipeline (validation, transcription, speaker attribution, metrics, consent) so an
+operator can check a file, a policy or a rules change without ingesting anything.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from callwarden.analysis.metrics import conversation_metrics
 from callwarden.audio.probe import AudioValidationError, probe
 from callwarden.config import Settings
+from callwarden.domain.disclosure import PromptReference
 from callwarden.domain.metadata import CallMetadata
+from callwarden.pipeline.consent import assess_consent, prompt_templates
 from callwarden.pipeline.transcribe_stage import roles_for
 from callwarden.pipeline.transcription import transcribe_recording
+from callwarden.services.consent_config import consent_policies, consent_rules
 from callwarden.services.errors import InvalidInput
 from callwarden.services.speech import asr_engine, channel_roles
 
 
-def analyze_file(settings: Settings, path: Path, meta: CallMetadata | None = None) -> dict[str, Any]:
-    """The call report of DESIGN.md for ``path`` (fields of later stages are added as they exist)."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def analyze_file(
+    settings: Settings, path: Path, meta: CallMetadata | None = None, prompts: Sequence[Path] = ()
+) -> dict[str, Any]:
+    """The call report of DESIGN.md for ``path``; ``prompts`` add reference audio of pre-recorded notices."""
     if not path.is_file():
         raise InvalidInput(f"{path}: not a file")
+    meta = meta or CallMetadata()
     try:
         info = probe(path, max_duration_s=settings.max_duration_s, max_channels=settings.max_channels)
     except AudioValidationError as exc:
         raise InvalidInput(f"{path.name}: {exc}") from exc
-    roles = roles_for((meta.extra if meta else {}).get("agent_channel"), channel_roles(settings))
-    result = transcribe_recording(path, asr_engine(settings), roles, max_duration_s=settings.max_duration_s)
+    roles = roles_for(meta.extra.get("agent_channel"), channel_roles(settings))
+    engine = asr_engine(settings)
+    result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s)
+    policies = consent_policies(settings)
+    policy = policies.for_campaign(meta.campaign)
+    references = tuple(PromptReference(p.stem, str(p)) for p in prompts)
+    policy = replace(policy, prompts=(*policy.prompts, *references))
+    try:
+        templates = prompt_templates(policy.prompts)
+    except (OSError, ValueError, AudioValidationError) as exc:
+        raise InvalidInput(f"prompt audio: {exc}") from exc
+    consent = assess_consent(
+        segments=result.segments,
+        audio=path,
+        metadata={
+            "from": meta.from_number,
+            "to": meta.to_number,
+            "direction": meta.direction,
+            "agent_region": meta.agent_region,
+        },
+        started_at=meta.started_at,
+        recording_sha256=_sha256(path),
+        rules=consent_rules(settings),
+        policy=policy,
+        policy_version=policies.version,
+        templates=templates,
+        asr_version=f"{engine.model} | {engine.version}",
+    )
     return {
         "duration_s": round(info.duration_s, 3),
         "channels": info.channels,
+        **consent.report(),
         "segments": [
             {"speaker": s.speaker.value, "start_s": s.start_s, "end_s": s.end_s, "text": s.text}
             for s in result.segments

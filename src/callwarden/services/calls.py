@@ -159,9 +159,15 @@ def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
         result = latest.get(stage)
         return None if result is None else result.output
 
+    consent = output("consent") or {}
     return {
         "duration_s": call.duration_s,
         "channels": call.channels,
+        "jurisdiction": consent.get("jurisdiction"),
+        "disclosure": consent.get("disclosure"),
+        "objection": consent.get("objection"),
+        "calling_hours": consent.get("calling_hours"),
+        "consent_record": consent.get("consent_record"),
         "levels": output("decode"),
         "segments": _segments(rt, session, call),
         "metrics": output("metrics"),

@@ -1,0 +1,139 @@
+"""The consent assessment of one call: its jurisdiction, whether and when the prospect was told, objections,
+calling hours, and the consent record that binds all of it to the recording.
+
+Shared by the consent stage and ``callwarden analyze``. The record lists every input of the decision (rules
+version and overrides, regions and how they were found, the policy, the detection engines and phrase library)
+with the recording's SHA-256, and is hashed in canonical JSON; the stage writes that hash to the audit chain, so
+a verdict can be re-derived and checked later. Re-running with new rules gives a new record next to the old one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from callwarden.analysis.disclosure import DisclosureAssessment, assess_disclosure
+from callwarden.analysis.jurisdiction import call_hours_verdicts, resolve_jurisdiction
+from callwarden.audio.probe import AudioSource
+from callwarden.audio.prompt_match import PromptTemplate, match_prompts_in_file
+from callwarden.domain.audit import compute_hash
+from callwarden.domain.consent import ConsentModel, HoursVerdict, Jurisdiction
+from callwarden.domain.disclosure import DisclosureMethod, DisclosurePolicy, PromptReference
+from callwarden.domain.transcript import Segment
+from callwarden.rules.loader import Rules
+
+PROMPT_MATCHER = "callwarden.audio.prompt_match log-mel NCC 1"
+
+
+@dataclass(frozen=True)
+class ConsentPolicies:
+    """Disclosure policies by campaign (``CALLWARDEN_POLICY_FILE``), with a default for every other campaign."""
+
+    default: DisclosurePolicy
+    campaigns: Mapping[str, DisclosurePolicy]
+    version: str
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ConsentPolicies:
+        """``{"default": {...}, "campaigns": {"name": {...}}}``; each policy as ``DisclosurePolicy.from_dict``."""
+        default = DisclosurePolicy.from_dict(raw.get("default", {}))
+        campaigns = {str(name): DisclosurePolicy.from_dict(p) for name, p in raw.get("campaigns", {}).items()}
+        return cls(default, campaigns, compute_hash(dict(raw))[:12])
+
+    def for_campaign(self, campaign: str | None) -> DisclosurePolicy:
+        """The campaign's policy, or the default."""
+        return self.campaigns.get(campaign or "", self.default)
+
+
+@dataclass(frozen=True)
+class ConsentAssessment:
+    """Everything decided about one call's consent, and the record that proves it."""
+
+    jurisdiction: Jurisdiction
+    disclosure: DisclosureAssessment
+    hours: list[HoursVerdict]
+    record: dict[str, Any]
+    record_hash: str
+
+    @property
+    def status(self) -> str:
+        """given, late, missing or objected."""
+        return str(self.disclosure.verdict.status)
+
+    def flags(self) -> tuple[str, ...]:
+        """The call flags this verdict raises (the policy actions decide restriction separately)."""
+        found = [] if self.status == "given" else [f"disclosure_{self.status}"]
+        if self.quarantine:
+            found.append("quarantined")
+        found += [f"calling_hours_{verdict.status}" for verdict in self.hours]
+        if self.jurisdiction.uncertain:
+            found.append("jurisdiction_uncertain")
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def quarantine(self) -> bool:
+        """A call recorded without the notice all-party law requires: compliance eyes only until reviewed."""
+        return self.status == "missing" and self.jurisdiction.consent_model == ConsentModel.ALL_PARTY
+
+    @property
+    def restrict(self) -> bool:
+        """Objected and quarantined calls are restricted to compliance and admin."""
+        return self.status == "objected" or self.quarantine
+
+    def report(self) -> dict[str, Any]:
+        """The report's ``jurisdiction``, ``disclosure``, ``objection`` and ``calling_hours`` fields."""
+        return {
+            "jurisdiction": self.jurisdiction.to_dict(),
+            **self.disclosure.to_report(),
+            "calling_hours": [verdict.to_dict() for verdict in self.hours],
+            "consent_record": {"hash": self.record_hash, "rules_version": self.jurisdiction.rules_version},
+        }
+
+
+def prompt_templates(prompts: Sequence[PromptReference]) -> list[PromptTemplate]:
+    """Load the reference audio of pre-recorded prompts (a missing or broken file is an error naming it)."""
+    return [PromptTemplate.from_file(prompt) for prompt in prompts]
+
+
+def assess_consent(
+    *,
+    segments: Sequence[Segment],
+    audio: AudioSource,
+    metadata: Mapping[str, Any],
+    started_at: datetime | None,
+    recording_sha256: str,
+    rules: Rules,
+    policy: DisclosurePolicy,
+    policy_version: str,
+    templates: Sequence[PromptTemplate],
+    asr_version: str,
+) -> ConsentAssessment:
+    """Decide the call's consent verdict and build its record."""
+    jurisdiction = resolve_jurisdiction(
+        metadata.get("from"), metadata.get("to"), metadata.get("direction"), metadata.get("agent_region"), rules
+    )
+    matches = match_prompts_in_file(audio, templates) if templates and policy.accepts(DisclosureMethod.IVR) else []
+    assessment = assess_disclosure(segments, policy, [m.to_hit() for m in matches if m.matched])
+    # Calling-hours rules protect people who are called: an inbound call (the prospect dialled) is not checked.
+    inbound = str(metadata.get("direction") or "").lower() == "inbound"
+    hours = [] if inbound else call_hours_verdicts(started_at, jurisdiction, rules)
+    record = {
+        "recording_sha256": recording_sha256,
+        "rules_version": jurisdiction.rules_version,
+        "jurisdiction": jurisdiction.to_dict(),
+        "policy": {"version": policy_version, **policy.to_dict()},
+        "engines": {
+            "asr": asr_version,
+            "phrase_library": assessment.library_version,
+            "prompt_matcher": PROMPT_MATCHER if templates else None,
+        },
+        "prompt_matches": [
+            {"name": m.name, "at_s": m.at_s, "score": round(m.score, 4), "matched": m.matched} for m in matches
+        ],
+        "verdict": assessment.to_report(),
+        "calling_hours": [verdict.to_dict() for verdict in hours],
+        "started_at": started_at.isoformat() if started_at else None,
+    }
+    return ConsentAssessment(jurisdiction, assessment, hours, record, compute_hash(record))

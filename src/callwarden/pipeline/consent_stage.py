@@ -1,0 +1,81 @@
+"""The consent stage: the verdict, its record in the audit chain, and the policy's actions on the call."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from callwarden.domain.audit import AuditEvent
+from callwarden.domain.transcript import Segment
+from callwarden.pipeline.consent import ConsentPolicies, assess_consent, prompt_templates
+from callwarden.pipeline.stage import CallChanges, StageInput, StageOutput
+from callwarden.pipeline.transcribe_stage import TRANSCRIPT
+from callwarden.rules.loader import Rules
+
+
+class ConsentStage:
+    """Jurisdiction, disclosure, objection and calling hours for every call with a transcript.
+
+    The stage version carries the rules and policy versions, so new rules or a new policy give every call a new
+    input hash: re-running then adds a new consent record and never replaces the old one.
+    """
+
+    name = "consent"
+    engine = "callwarden.consent"
+    depends_on: tuple[str, ...] = ("transcribe",)
+
+    def __init__(self, rules: Rules, policies: ConsentPolicies) -> None:
+        self._rules = rules
+        self._policies = policies
+        self.version = f"1 | rules {rules.rules_version} | policy {policies.version}"
+
+    def able_to_run(self, given: StageInput) -> bool:
+        """Every call is judged; a call without audio has no disclosure and is judged on that."""
+        return True
+
+    def run(self, given: StageInput) -> StageOutput:
+        """Assess, then turn the verdict into flags, restriction and an audit entry holding the record's hash."""
+        transcribed = given.upstream.get("transcribe", {})
+        segments: list[Segment] = []
+        if not transcribed.get("skipped"):
+            segments = [Segment.from_dict(s) for s in json.loads(given.read_artifact(TRANSCRIPT))["segments"]]
+        policy = self._policies.for_campaign(given.metadata.get("campaign"))
+        started = given.metadata.get("started_at")
+        with given.open_audio() as audio:
+            result = assess_consent(
+                segments=segments,
+                audio=audio,
+                metadata=given.metadata,
+                started_at=datetime.fromisoformat(started) if started else None,
+                recording_sha256=given.recording_sha256,
+                rules=self._rules,
+                policy=policy,
+                policy_version=self._policies.version,
+                templates=prompt_templates(policy.prompts) if given.metadata.get("duration_s") else [],
+                asr_version=f"{transcribed.get('model')} | {transcribed.get('version')}",
+            )
+        return StageOutput(
+            {**result.report(), "record": result.record},
+            call_changes=CallChanges(
+                disclosure_status=result.status, add_flags=result.flags(), restrict=result.restrict
+            ),
+            audit=(
+                AuditEvent(
+                    actor="pipeline",
+                    action="consent.recorded",
+                    resource_type="call",
+                    resource_id=given.call_id,
+                    details={
+                        "record_hash": result.record_hash,
+                        "recording_sha256": given.recording_sha256,
+                        "status": result.status,
+                        "consent_model": str(result.jurisdiction.consent_model),
+                        "rules_version": result.jurisdiction.rules_version,
+                        "restricted": result.restrict,
+                    },
+                ),
+            ),
+        )
+
+    def cleanup(self) -> None:
+        """Nothing held."""
