@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,30 +27,9 @@ from callwarden.store.blobs import (
     open_blob_store,
 )
 from callwarden.store.crypto import DecryptingReader, StreamEncryptor
+from tests.conftest import S3_BUCKET
 
-BUCKET = "callwarden-test"
 MiB = 1024 * 1024
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    moto_server = pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.setenv(name, "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        endpoint = f"http://127.0.0.1:{port}"
-        try:
-            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-            yield endpoint
-        finally:
-            server.stop()
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -59,7 +37,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
     if request.param == "local":
         return LocalBlobStore(tmp_path / "blobs")
     endpoint = request.getfixturevalue("s3_endpoint")
-    return S3BlobStore(BUCKET, f"test-{uuid.uuid4().hex}", endpoint_url=endpoint)
+    return S3BlobStore(S3_BUCKET, f"test-{uuid.uuid4().hex}", endpoint_url=endpoint)
 
 
 def pending_partials(store: BlobStore) -> list[str]:
@@ -208,10 +186,10 @@ def test_local_sweep_removes_stale_and_orphaned_parts(tmp_path: Path) -> None:
 
 
 def test_s3_sweep_aborts_stale_multipart_uploads(s3_endpoint: str) -> None:
-    store = S3BlobStore(BUCKET, f"sweep-{uuid.uuid4().hex}", endpoint_url=s3_endpoint)
-    neighbour = S3BlobStore(BUCKET, f"other-{uuid.uuid4().hex}", endpoint_url=s3_endpoint)
+    store = S3BlobStore(S3_BUCKET, f"sweep-{uuid.uuid4().hex}", endpoint_url=s3_endpoint)
+    neighbour = S3BlobStore(S3_BUCKET, f"other-{uuid.uuid4().hex}", endpoint_url=s3_endpoint)
     for s in (store, neighbour):
-        s.client.create_multipart_upload(Bucket=BUCKET, Key=f"{s.prefix}/crashed-put")
+        s.client.create_multipart_upload(Bucket=S3_BUCKET, Key=f"{s.prefix}/crashed-put")
     # moto reports every upload as initiated in 2010, so "fresh" here means younger than a century
     assert store.sweep_partial(older_than_s=100 * 365 * 86400) == 0
     assert pending_partials(store) == [f"{store.prefix}/crashed-put"]
@@ -264,10 +242,10 @@ def test_open_blob_store_urls(tmp_path: Path, s3_endpoint: str) -> None:
     local = open_blob_store(f"file://{tmp_path}/blobs")
     assert isinstance(local, LocalBlobStore)
     assert local.root == tmp_path / "blobs"
-    remote = open_blob_store(f"s3://{BUCKET}/some/prefix/", s3_endpoint_url=s3_endpoint)
+    remote = open_blob_store(f"s3://{S3_BUCKET}/some/prefix/", s3_endpoint_url=s3_endpoint)
     assert isinstance(remote, S3BlobStore)
-    assert (remote.bucket, remote.prefix) == (BUCKET, "some/prefix")
-    assert remote.describe().startswith(f"s3://{BUCKET}/some/prefix")
+    assert (remote.bucket, remote.prefix) == (S3_BUCKET, "some/prefix")
+    assert remote.describe().startswith(f"s3://{S3_BUCKET}/some/prefix")
     for bad in [
         "file://relative/dir",
         "file:relative",

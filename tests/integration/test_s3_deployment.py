@@ -7,7 +7,6 @@ read the bucket (and nothing else) would see it.
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 import wave
@@ -28,31 +27,9 @@ from callwarden.services.users import local_operator
 from callwarden.store.blobs import S3BlobStore
 from callwarden.store.models import Blob
 from tests.audio_fixtures import tone, write_wav
+from tests.conftest import S3_BUCKET
 
 ADMIN = local_operator()
-BUCKET = "callwarden-deployment"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """A moto S3 server on a free local port with one bucket; fake credentials so boto3 never looks further."""
-    moto_server = pytest.importorskip("moto.server")
-    boto3 = pytest.importorskip("boto3")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-            env.setenv(name, "testing")
-        env.delenv("AWS_PROFILE", raising=False)
-        server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-        server.start()
-        endpoint = f"http://127.0.0.1:{port}"
-        try:
-            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-            yield endpoint
-        finally:
-            server.stop()
 
 
 @pytest.fixture
@@ -61,7 +38,7 @@ def s3_settings(tmp_path: Path, database_url: str, s3_endpoint: str) -> Settings
     settings = Settings(
         home=tmp_path / "home",
         database_url=database_url,
-        blob_url=f"s3://{BUCKET}/deploy-{uuid.uuid4().hex}",
+        blob_url=f"s3://{S3_BUCKET}/deploy-{uuid.uuid4().hex}",
         s3_endpoint_url=s3_endpoint,
     )
     init_home(settings)
