@@ -1,0 +1,670 @@
+"""Consent benchmark: how well ``analyze`` finds recording disclosures, objections and the consent model.
+
+A set of synthetic outbound calls (tests/synth: TTS voices on a phone line, exact per-turn ground truth) covers
+early verbal disclosures in many paraphrases (mostly not in the shipped phrase library), late disclosures
+(after the 15 s deadline), missing disclosures with decoy sentences ("our records show", "track record",
+"for the record"…), objections at different times and in different words, pre-recorded IVR notices matched
+acoustically against ``--prompt`` audio (one buried in enough noise to garble the transcript), IVR menus
+that are not notices, stereo and mono, 16-bit PCM and 8 kHz u-law, line noise, espeak-ng and flite voices at
+different speeds. Every call has metadata with a prospect number in a one-party or an all-party state (agent
+in Texas), so the jurisdiction's consent model is checked too.
+
+Ground truth per call: the disclosure status (given / late / missing / objected), the disclosure time (the
+start of the turn the disclosure sentence opens, or the start of the IVR prompt), the objection time (the
+start of the objecting turn) and the consent model (all-party when either party is in an all-party state).
+
+All calls run in one process through `analyze_file` with one loaded ASR engine. One JSON object on stdout:
+status accuracy, per-status precision/recall, confusion matrix (truth -> predicted), disclosure and
+objection time errors, consent-model accuracy, seconds per call and the failures with their evidence.
+
+Usage: ``python bench/consent.py [--quick] [--keep DIR]``. Progress on stderr. Synthesised calls are cached
+in a temp dir (``$CALLWARDEN_SYNTH_CACHE`` caches the TTS snippets across runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.synth import CallSpec, SynthCall, Turn, Voice, make_call, tools_missing
+
+from callwarden.config import Settings
+from callwarden.domain.metadata import parse_metadata
+from callwarden.domain.transcript import Speaker
+from callwarden.services.analyze import analyze_file
+
+A, P = Speaker.AGENT, Speaker.PROSPECT
+STATUSES = ("given", "late", "missing", "objected")
+ALL_PARTY_STATES = {"CA", "FL", "WA", "MD", "MA", "MT", "NV", "NH", "PA", "CT", "IL"}
+# Prospect numbers by place: (number, region). Agent dials from Texas.
+NUMBERS = {
+    "CA": ("+14158675309", "US-CA"),
+    "FL": ("+13058675309", "US-FL"),
+    "NY": ("+12128675309", "US-NY"),
+    "TX": ("+15128675309", "US-TX"),
+    "WA": ("+12068675309", "US-WA"),
+    "ON": ("+14168675309", "CA-ON"),
+    "IL": ("+13128675309", "US-IL"),
+    "PA": ("+12158675309", "US-PA"),
+    "MD": ("+14108675309", "US-MD"),
+}
+AGENT_NUMBER = "+15125550100"
+PROMPT_TEXT = "This call may be monitored and recorded for quality assurance. Please hold for the next agent."
+MENU_TEXT = "Thank you for calling. For sales, press one. For billing, press two."
+
+VOICES = {
+    "m3": Voice("espeak-ng", "en-us+m3"),
+    "f2": Voice("espeak-ng", "en-us+f2"),
+    "f3": Voice("espeak-ng", "en-us+f3"),
+    "gb": Voice("espeak-ng", "en-gb+m1"),
+    "f4": Voice("espeak-ng", "en+f4"),
+    "m1": Voice("espeak-ng", "en-us+m1"),
+    "kal": Voice("flite", "kal"),
+    "slt": Voice("flite", "slt"),
+    "rms": Voice("flite", "rms"),
+    "awb": Voice("flite", "awb"),
+}
+
+FILLER_A = [
+    "We help homeowners cut their energy bills with a free efficiency check.",
+    "A technician visits, looks at your windows and insulation, and leaves a written report.",
+    "Most families save a few hundred dollars a year after the upgrades.",
+]
+FILLER_P = ["Okay, go on.", "How long does the visit take?", "Alright, that sounds interesting."]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One benchmark call: the spec, where the prospect is, and which turns carry the truth."""
+
+    spec: CallSpec
+    where: str
+    status: str
+    disclosure_turn: int | None = None  # index of the turn the disclosure sentence opens (None: IVR or none)
+    objection_turn: int | None = None
+    ivr_disclosure: bool = False  # the IVR prompt is the disclosure (time: prompt start)
+    prompt: str | None = None  # "clean" | "noisy" | "menu": IVR prompt audio; the clean one is passed as --prompt
+    pass_prompt: bool = True
+    seed: int = 0
+    notes: str = ""
+
+
+@dataclass
+class Truth:
+    status: str
+    disclosure_s: float | None
+    objection_s: float | None
+    consent_model: str
+
+
+@dataclass
+class Outcome:
+    name: str
+    truth: Truth
+    predicted: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def expected_model(where: str) -> str:
+    """Strictest party rule: agent in Texas (one-party), so it is the prospect's place that decides."""
+    return "all-party" if where in ALL_PARTY_STATES else "one-party"
+
+
+def turns(*lines: tuple[Speaker, str] | Turn) -> tuple[Turn, ...]:
+    return tuple(item if isinstance(item, Turn) else Turn(item[0], item[1]) for item in lines)
+
+
+def spec(name: str, script: tuple[Turn, ...], agent: str, prospect: str, **options: Any) -> CallSpec:
+    return CallSpec(name, script, agent_voice=VOICES[agent], prospect_voice=VOICES[prospect], **options)
+
+
+U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
+NOISY = {"codec": "pcm_mulaw", "noise_dbfs": -36.0}
+
+
+def cases() -> list[Case]:
+    """The benchmark set; turn indices point at the turn whose first sentence is the disclosure/objection."""
+    out: list[Case] = []
+
+    def early(name: str, opener: str, disclosure: str, agent: str, prospect: str, where: str, **options: Any) -> None:
+        script = turns(
+            (A, opener),
+            (P, "Yes, speaking."),
+            (A, disclosure + " " + FILLER_A[0]),
+            (P, FILLER_P[1]),
+            (A, FILLER_A[1]),
+            (P, FILLER_P[2]),
+            (A, FILLER_A[2]),
+        )
+        out.append(Case(spec(name, script, agent, prospect, **options), where, "given", disclosure_turn=2))
+
+    early(
+        "given-heads-up",
+        "Hi, this is Tom with Brightside Energy, is this Maria?",
+        "Quick heads up, I keep a recording of these calls for training.",
+        "m3",
+        "slt",
+        "CA",
+    )
+    early(
+        "given-recorder-running",
+        "Good afternoon, Jenny here from Apex Roofing. Am I speaking with Paul?",
+        "I want you to know our recorder is on for this call.",
+        "f2",
+        "rms",
+        "TX",
+        layout="mono",
+        **U_LAW,
+    )
+    early(
+        "given-logged",
+        "Hello, this is Sam from Clearwater Insurance calling for Mister Lee.",
+        "Everything we say on this line is recorded, just so you are aware.",
+        "gb",
+        "awb",
+        "NY",
+        **U_LAW,
+    )
+    early(
+        "given-fyi",
+        "Hey there, it is Rick at Summit Mortgage. Is this Dana?",
+        "For your information, calls with our team get recorded for quality.",
+        "kal",
+        "f3",
+        "FL",
+        agent_peak_dbfs=-12.0,
+        speed_jitter=0.1,
+    )
+    early(
+        "given-compliance",
+        "Morning, this is Anna calling from Pioneer Credit Union.",
+        "For compliance reasons this phone call is being recorded and kept on file.",
+        "f4",
+        "m1",
+        "WA",
+        layout="mono",
+        **NOISY,
+    )
+    early(
+        "given-fast-speaker",
+        "Hi, Mike here from Greenleaf Lawn Care, got a minute?",
+        "Heads up that I'm recording this call so I get your details right.",
+        "m1",
+        "slt",
+        "ON",
+        codec="pcm_mulaw",
+        noise_dbfs=-45.0,
+    )
+    out[-1] = Case(out[-1].spec.with_options(agent_voice=Voice("espeak-ng", "en-us+m1", 1.3)), "ON", "given", 2)
+    early(
+        "given-slow-flite",
+        "Hello, this is Karen from Harbor Home Warranty.",
+        "Please be advised that this conversation is monitored and recorded.",
+        "slt",
+        "m3",
+        "IL",
+        swap_channels=True,
+        **U_LAW,
+    )
+    out[-1] = Case(out[-1].spec.with_options(agent_voice=Voice("flite", "slt", 0.85)), "IL", "given", 2)
+    early(
+        "given-permission",
+        "Hi, this is Leo with Northstar Solar.",
+        "Before we go on, I am recording our chat, I hope that is okay with you.",
+        "awb",
+        "f2",
+        "PA",
+        **U_LAW,
+    )
+
+    # Disclosure in the very first turn (opens the call).
+    script = turns(
+        (A, "This call is being taped for quality control. Hi, this is Beth from Metro Cable."),
+        (P, "Hi Beth, what can I do for you?"),
+        (A, FILLER_A[0]),
+        (P, FILLER_P[0]),
+        (A, FILLER_A[1]),
+    )
+    out.append(Case(spec("given-first-words", script, "f3", "kal", layout="mono", **U_LAW), "TX", "given", 0))
+
+    # Late disclosures: after 15 s of small talk.
+    def late(name: str, disclosure: str, agent: str, prospect: str, where: str, **options: Any) -> None:
+        script = turns(
+            (A, "Hi, this is Chris from Evergreen Windows. Is this the homeowner?"),
+            (P, "Yes, this is the homeowner. What is this about?"),
+            (A, FILLER_A[0] + " " + FILLER_A[1]),
+            (P, FILLER_P[1]),
+            (A, "It takes about an hour, and we can come any weekday morning that suits you."),
+            (P, "Okay, tell me more."),
+            (A, disclosure + " " + FILLER_A[2]),
+            (P, "Alright, thank you."),
+        )
+        out.append(Case(spec(name, script, agent, prospect, **options), where, "late", disclosure_turn=6))
+
+    late("late-oh-by-the-way", "Oh, by the way, this call is recorded for quality purposes.", "m3", "f4", "CA", **U_LAW)
+    late(
+        "late-should-have-said",
+        "I should have mentioned earlier that we record these calls.",
+        "rms",
+        "f2",
+        "TX",
+        layout="mono",
+        **U_LAW,
+    )
+    late(
+        "late-monitored",
+        "Also, our supervisors may monitor this conversation for training.",
+        "f2",
+        "awb",
+        "NY",
+        speed_jitter=0.08,
+        **U_LAW,
+    )
+    late(
+        "late-noisy-mono",
+        "Just so you know, you are on a recorded line today.",
+        "gb",
+        "slt",
+        "FL",
+        layout="mono",
+        **NOISY,
+    )
+
+    # Missing: decoys only.
+    def missing(name: str, lines: list[tuple[Speaker, str]], agent: str, prospect: str, where: str, **o: Any) -> None:
+        out.append(Case(spec(name, turns(*lines), agent, prospect, **o), where, "missing"))
+
+    missing(
+        "missing-our-records",
+        [
+            (A, "Hello, this is Gary from Liberty Auto Protection."),
+            (P, "Hi, what is this about?"),
+            (A, "Our records show your vehicle warranty is about to expire."),
+            (P, "Which car is this about?"),
+            (A, "The one registered at your address. We have a strong track record with drivers like you."),
+            (P, "Okay, send me something in the mail."),
+        ],
+        "m3",
+        "f3",
+        "CA",
+        **U_LAW,
+    )
+    missing(
+        "missing-record-high",
+        [
+            (A, "Hi, this is Nina from Coastal Realty calling about your home."),
+            (P, "Sure, go ahead."),
+            (A, "Home prices in your area hit a record high this spring."),
+            (P, "Really? How much would my place go for?"),
+            (A, "For the record, homes on your street sold within two weeks. I can send you a free estimate."),
+            (P, "That would be nice, thanks."),
+        ],
+        "f4",
+        "rms",
+        "WA",
+        layout="mono",
+        **U_LAW,
+    )
+    missing(
+        "missing-plain-pitch",
+        [
+            (A, "Good evening, this is Ben with Valley Fiber Internet."),
+            (P, "Hello Ben."),
+            (A, "We are bringing fiber to your street next month with speeds up to one gigabit."),
+            (P, "What would that cost me?"),
+            (A, "Forty nine dollars a month for the first year, with free installation."),
+            (P, "Let me talk to my wife and call you back."),
+        ],
+        "kal",
+        "f2",
+        "TX",
+        **NOISY,
+    )
+    missing(
+        "missing-monitor-decoy",
+        [
+            (A, "Hi, this is Alex from SafeHome Security."),
+            (P, "Yes, hello."),
+            (A, "Our home monitoring system alerts you the moment a door opens."),
+            (P, "Do I need a contract?"),
+            (A, "No contract. We can also add credit monitoring and a baby monitor at no charge."),
+            (P, "Let me think about it."),
+        ],
+        "gb",
+        "slt",
+        "MD",
+        **U_LAW,
+    )
+    missing(
+        "missing-record-time",
+        [
+            (A, "Hey, it is Jordan from Rapid Movers."),
+            (P, "Hi Jordan."),
+            (A, "Our crew moved a family of five in record time last week, set a new company record."),
+            (P, "Good for them. What do you charge?"),
+            (A, "It depends on the size of the home. Can I get your address for a quote?"),
+            (P, "I would rather not give that out."),
+        ],
+        "m1",
+        "awb",
+        "ON",
+        layout="mono",
+        **U_LAW,
+    )
+
+    # Objections (status objected), with and without a prior disclosure.
+    def objected(
+        name: str,
+        lines: list[tuple[Speaker, str]],
+        agent: str,
+        prospect: str,
+        where: str,
+        dturn: int | None,
+        oturn: int,
+        **o: Any,
+    ) -> None:
+        out.append(Case(spec(name, turns(*lines), agent, prospect, **o), where, "objected", dturn, oturn))
+
+    objected(
+        "objected-early",
+        [
+            (A, "Hi, this is Sara from BlueSky Travel."),
+            (P, "Hello."),
+            (A, "This call is being recorded for quality. I am calling about your recent booking."),
+            (P, "Please don't record me. What booking?"),
+            (A, "Understood, I will turn it off. Your cruise in May."),
+            (P, "Oh right, the cruise."),
+        ],
+        "f2",
+        "m3",
+        "CA",
+        2,
+        3,
+        **U_LAW,
+    )
+    objected(
+        "objected-late",
+        [
+            (A, "Hi, Dan here from Prime Solar. We record our calls for quality and training."),
+            (P, "Okay."),
+            (A, FILLER_A[0] + " " + FILLER_A[1]),
+            (P, FILLER_P[1]),
+            (A, "About an hour. We can do any morning next week."),
+            (P, "Actually, I am not comfortable with being recorded. Can you stop?"),
+            (A, "Of course, no problem."),
+        ],
+        "m1",
+        "f4",
+        "FL",
+        0,
+        5,
+        layout="mono",
+        **U_LAW,
+    )
+    objected(
+        "objected-no-disclosure",
+        [
+            (A, "Hello, this is Rob with Meridian Insurance."),
+            (P, "Hi, are you recording this?"),
+            (A, "We might be, yes. Can I ask you a few questions?"),
+            (P, "I do not want this call recorded. Turn it off."),
+            (A, "Sure. So, about your current policy."),
+            (P, "Go ahead."),
+        ],
+        "awb",
+        "f3",
+        "NY",
+        None,
+        3,
+        **U_LAW,
+    )
+    objected(
+        "objected-paraphrase",
+        [
+            (A, "Hi, this is Eva from Horizon Health. This line is recorded for training purposes."),
+            (P, "Hmm."),
+            (A, "I am calling about your annual checkup reminder."),
+            (P, "I never agreed to be recorded, so stop the recording please."),
+            (A, "I have stopped it. Your checkup is due in June."),
+            (P, "Thanks."),
+        ],
+        "slt",
+        "gb",
+        "TX",
+        0,
+        3,
+        layout="mono",
+        **NOISY,
+    )
+
+    # IVR prompts.
+    ivr_script = turns(
+        (A, "Hi, this is Lucy from Crestview Bank. Am I speaking with Mark?"),
+        (P, "Yes, this is Mark."),
+        (A, FILLER_A[0]),
+        (P, FILLER_P[1]),
+        (A, FILLER_A[1]),
+        (P, FILLER_P[2]),
+    )
+    out.append(
+        Case(spec("ivr-clean", ivr_script, "f2", "kal", **U_LAW), "CA", "given", ivr_disclosure=True, prompt="clean")
+    )
+    out.append(
+        Case(
+            spec("ivr-noisy-prompt", ivr_script, "m3", "rms", layout="mono", **U_LAW),
+            "FL",
+            "given",
+            ivr_disclosure=True,
+            prompt="noisy",
+        )
+    )
+    out.append(
+        Case(
+            spec("ivr-no-reference", ivr_script, "gb", "f3", **U_LAW),
+            "NY",
+            "given",
+            ivr_disclosure=True,
+            prompt="clean",
+            pass_prompt=False,
+        )
+    )
+    out.append(
+        Case(spec("ivr-menu-only", ivr_script, "f4", "awb", layout="mono", **U_LAW), "PA", "missing", prompt="menu")
+    )
+    return out
+
+
+def make_prompts(directory: Path) -> dict[str, Path]:
+    """The IVR prompt audio: the notice (flite awb), the notice in pink noise (about -2 dB SNR before the phone
+    band filter, enough to garble tiny.en), and a menu without any notice."""
+    directory.mkdir(parents=True, exist_ok=True)
+    clean, noisy, menu = directory / "notice.wav", directory / "notice-noisy-2db.wav", directory / "menu.wav"
+    if not clean.exists():
+        subprocess.run(["flite", "-voice", "awb", "-t", PROMPT_TEXT, "-o", str(clean)], check=True)
+    if not menu.exists():
+        subprocess.run(["flite", "-voice", "awb", "-t", MENU_TEXT, "-o", str(menu)], check=True)
+    if not noisy.exists():
+        noise = directory / "noise.wav"
+        length = subprocess.run(["soxi", "-D", str(clean)], check=True, capture_output=True, text=True).stdout
+        subprocess.run(
+            ["sox", "-R", "-D", "-n", "-r", "16000", "-c", "1", str(noise), "synth", length.strip(), "pinknoise"],
+            check=True,
+        )
+        subprocess.run(
+            ["sox", "-R", "-D", "-m", "-v", "0.9", str(clean), "-v", "0.8", str(noise), str(noisy)], check=True
+        )
+    return {"clean": clean, "noisy": noisy, "menu": menu}
+
+
+def truth_of(case: Case, call: SynthCall) -> Truth:
+    disclosure = None
+    if case.ivr_disclosure and call.ivr_span:
+        disclosure = call.ivr_span[0]
+    elif case.disclosure_turn is not None:
+        disclosure = call.turns[case.disclosure_turn].start_s
+    objection = call.turns[case.objection_turn].start_s if case.objection_turn is not None else None
+    return Truth(case.status, disclosure, objection, expected_model(case.where))
+
+
+def errors_summary(errors: list[float], missed: int) -> dict[str, Any]:
+    if not errors:
+        return {"n": 0, "missed": missed}
+    ordered = sorted(errors)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return {
+        "n": len(errors),
+        "missed": missed,
+        "median_s": round(statistics.median(ordered), 3),
+        "p90_s": round(p90, 3),
+        "max_s": round(ordered[-1], 3),
+        "within_2s": round(sum(e <= 2.0 for e in errors) / len(errors), 3),
+    }
+
+
+def score(outcomes: list[Outcome]) -> dict[str, Any]:
+    done = [o for o in outcomes if o.error is None]
+    pairs = [(o.truth.status, o.predicted["disclosure"]["status"]) for o in done]
+    confusion = {t: {p: 0 for p in STATUSES} for t in STATUSES}
+    for t, p in pairs:
+        confusion[t][p] = confusion[t].get(p, 0) + 1
+    per_status = {}
+    for status in STATUSES:
+        tp = sum(t == p == status for t, p in pairs)
+        predicted = sum(p == status for _, p in pairs)
+        actual = sum(t == status for t, _ in pairs)
+        per_status[status] = {
+            "support": actual,
+            "precision": round(tp / predicted, 3) if predicted else None,
+            "recall": round(tp / actual, 3) if actual else None,
+        }
+    d_err, d_missed, o_err, o_missed = [], 0, [], 0
+    for o in done:
+        disclosure, objection = o.predicted["disclosure"], o.predicted.get("objection")
+        if o.truth.disclosure_s is not None:
+            if disclosure.get("at_s") is None:
+                d_missed += 1
+            else:
+                d_err.append(abs(disclosure["at_s"] - o.truth.disclosure_s))
+        if o.truth.objection_s is not None:
+            if not objection:
+                o_missed += 1
+            else:
+                o_err.append(abs(objection["at_s"] - o.truth.objection_s))
+    models = [(o.truth.consent_model, o.predicted["jurisdiction"]["consent_model"]) for o in done]
+    failures = []
+    for o in outcomes:
+        if o.error is not None:
+            failures.append({"call": o.name, "truth": o.truth.status, "predicted": None, "error": o.error})
+            continue
+        disclosure, objection = o.predicted["disclosure"], o.predicted.get("objection")
+        time_off = (
+            o.truth.disclosure_s is not None
+            and disclosure.get("at_s") is not None
+            and abs(disclosure["at_s"] - o.truth.disclosure_s) > 2.0
+        )
+        model = o.predicted["jurisdiction"]["consent_model"]
+        if disclosure["status"] != o.truth.status or time_off or model != o.truth.consent_model:
+            failures.append(
+                {
+                    "call": o.name,
+                    "truth": {
+                        "status": o.truth.status,
+                        "disclosure_s": o.truth.disclosure_s,
+                        "objection_s": o.truth.objection_s,
+                        "consent_model": o.truth.consent_model,
+                    },
+                    "predicted": {
+                        "status": disclosure["status"],
+                        "method": disclosure.get("method"),
+                        "at_s": disclosure.get("at_s"),
+                        "objection_s": objection["at_s"] if objection else None,
+                        "consent_model": model,
+                    },
+                    "evidence": disclosure.get("evidence"),
+                    "objection_evidence": objection.get("evidence") if objection else None,
+                    "transcript": [f"{s['speaker']}@{s['start_s']:.1f}: {s['text']}" for s in o.predicted["segments"]],
+                }
+            )
+    return {
+        "n": len(outcomes),
+        "errors": len(outcomes) - len(done),
+        "status_accuracy": round(sum(t == p for t, p in pairs) / len(pairs), 3) if pairs else None,
+        "per_status": per_status,
+        "confusion_truth_to_predicted": confusion,
+        "disclosure_time_error": errors_summary(d_err, d_missed),
+        "objection_time_error": errors_summary(o_err, o_missed),
+        "consent_model_accuracy": round(sum(t == p for t, p in models) / len(models), 3) if models else None,
+        "mean_seconds_per_call": round(statistics.mean(o.seconds for o in done), 2) if done else None,
+        "mean_call_duration_s": round(statistics.mean(o.predicted["duration_s"] for o in done), 1) if done else None,
+        "failures": failures,
+    }
+
+
+QUICK = ("given-heads-up", "late-oh-by-the-way", "missing-our-records", "objected-early", "ivr-noisy-prompt")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a handful of calls only")
+    parser.add_argument("--keep", type=Path, help="synthesise the calls here (default: a cache dir under tmp)")
+    args = parser.parse_args()
+    if missing := tools_missing():
+        log(f"missing tools: {', '.join(missing)}")
+        return 2
+    work = args.keep or Path(tempfile.gettempdir()) / "callwarden-bench-consent"
+    prompts = make_prompts(work / "prompts")
+    chosen = [c for c in cases() if not args.quick or c.spec.name in QUICK]
+    settings = Settings()
+    outcomes: list[Outcome] = []
+    started = time.perf_counter()
+    for number, case in enumerate(chosen):
+        spec_ = case.spec
+        if case.prompt is not None:
+            spec_ = spec_.with_options(ivr=prompts[case.prompt])
+        call = make_call(spec_, work / "calls", seed=1000 + number)
+        truth = truth_of(case, call)
+        place_number, _ = NUMBERS[case.where]
+        raw_meta = {"from": AGENT_NUMBER, "to": place_number, "direction": "outbound", "agent_region": "US-TX"}
+        if spec_.layout == "stereo" and spec_.swap_channels:
+            raw_meta["agent_channel"] = "right"  # as a dialer that records the agent on the right would say
+        meta = parse_metadata(raw_meta, default_region="US")
+        refs = [prompts["clean"]] if case.prompt in ("clean", "noisy") and case.pass_prompt else []
+        outcome = Outcome(spec_.name, truth)
+        tick = time.perf_counter()
+        try:
+            outcome.predicted = analyze_file(settings, call.path, meta, refs)
+        except Exception as exc:  # a crash is a result too: reported, and the run goes on
+            outcome.error = f"{type(exc).__name__}: {exc}"
+        outcome.seconds = time.perf_counter() - tick
+        outcomes.append(outcome)
+        got = outcome.error or outcome.predicted["disclosure"]["status"]
+        log(
+            f"[{number + 1}/{len(chosen)}] {spec_.name} ({call.duration_s:.1f} s): truth {truth.status}, got {got} "
+            f"in {outcome.seconds:.1f} s"
+        )
+    result = score(outcomes)
+    result["total_seconds"] = round(time.perf_counter() - started, 1)
+    result["asr_model"] = outcomes[0].predicted.get("transcription", {}).get("model") if outcomes else None
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
