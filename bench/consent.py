@@ -402,7 +402,8 @@ def cases() -> list[Case]:
     objected(
         "objected-late",
         [
-            (A, "Hi, Dan here from Prime Solar. We record our calls for quality and training."),
+            (A, "Hi, Dan here from Prime Solar."),
+            (A, "We record our calls for quality and training."),
             (P, "Okay."),
             (A, FILLER_A[0] + " " + FILLER_A[1]),
             (P, FILLER_P[1]),
@@ -413,8 +414,8 @@ def cases() -> list[Case]:
         "m1",
         "f4",
         "FL",
-        0,
-        5,
+        1,
+        6,
         layout="mono",
         **U_LAW,
     )
@@ -438,7 +439,8 @@ def cases() -> list[Case]:
     objected(
         "objected-paraphrase",
         [
-            (A, "Hi, this is Eva from Horizon Health. This line is recorded for training purposes."),
+            (A, "Hi, this is Eva from Horizon Health."),
+            (A, "This line is recorded for training purposes."),
             (P, "Hmm."),
             (A, "I am calling about your annual checkup reminder."),
             (P, "I never agreed to be recorded, so stop the recording please."),
@@ -448,8 +450,8 @@ def cases() -> list[Case]:
         "slt",
         "gb",
         "TX",
-        0,
-        3,
+        1,
+        4,
         layout="mono",
         **NOISY,
     )
