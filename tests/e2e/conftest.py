@@ -58,11 +58,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         passwords[name] = next(
             line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("password: ")
         )
-    for i, (agent, to) in enumerate((("a-1", "+14155552671"), ("a-2", "+12125550123"), ("a-1", "+13055550188"))):
+    for i, (agent, to) in enumerate((("a-1", "+17135550101"), ("a-2", "+12125550123"), ("a-1", "+12145550188"))):
         wav = write_wav(root / f"call{i}.wav", tone(2.0 + i, channels=2))
         (root / f"call{i}.json").write_text(
             f'{{"agent_id": "{agent}", "campaign": "solar", "from": "+15125550147", "to": "{to}",'
-            f' "started_at": "2026-11-0{i + 1}T15:04:05Z", "call_id": "V-{i}"}}'
+            f' "started_at": "2026-11-0{i + 1}T15:04:05Z", "call_id": "V-{i}", "direction": "outbound",'
+            ' "agent_region": "US-TX"}'
         )
         assert run_cli(settings, "ingest", str(wav)).returncode == 0
     port = _free_port()

@@ -29,7 +29,7 @@ def test_admin_sees_every_call_and_opens_one(browser_page: Any, server: Server, 
     page.wait_for_url(f"{server.url}/calls")
     rows = page.locator("table.calls tbody tr")
     assert rows.count() == 3
-    assert "+14155552671" in page.inner_text("table.calls")
+    assert "+17135550101" in page.inner_text("table.calls")
     page.screenshot(path=str(tmp_path / "calls.png"), full_page=True)
     page.fill("input[name=phone]", "+12125550123")
     page.click("form.filters button")
