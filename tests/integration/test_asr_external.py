@@ -7,6 +7,7 @@ files live in the steering checkout's shared/external/audio (see its README for 
 from __future__ import annotations
 
 import itertools
+import shutil
 import os
 import subprocess
 from dataclasses import replace
@@ -154,3 +155,34 @@ def test_settings_default_to_the_bundled_model() -> None:
     assert Path(settings.model).is_dir()
     assert (settings.device, settings.compute_type, settings.beam_size, settings.batch_size) == ("cpu", "int8", 5, 0)
     assert (settings.cpu_threads, settings.vad_filter, settings.language) == (0, True, "en")
+
+
+def test_a_voice_the_vad_rejects_is_still_transcribed(tmp_path: Path) -> None:
+    """Silero VAD keeps almost nothing of flite's 'kal' agent on this synthetic line; the engine sees the channel
+    is plainly voiced, decodes it without the VAD, and says so in its flags."""
+    from callwarden.audio.decode import decode_channels
+    from callwarden.domain.transcript import Speaker
+    from callwarden.speech.engine import FasterWhisperEngine
+    from tests.synth import CallSpec, Turn, Voice, make_call, tools_missing
+
+    if tools_missing():
+        pytest.skip(f"missing tools: {tools_missing()}")
+    agent, prospect = Speaker.AGENT, Speaker.PROSPECT
+    spec = CallSpec(
+        "vad-kal",
+        (
+            Turn(agent, "Hey there, it is Rick at Summit Mortgage. Is this Dana?"),
+            Turn(prospect, "Yes, speaking."),
+            Turn(agent, "For your information, calls with our team get recorded for quality."),
+            Turn(prospect, "How long does the visit take?"),
+            Turn(agent, "The technician looks at your windows and insulation and leaves a report."),
+        ),
+        agent_voice=Voice("flite", "kal"),
+        prospect_voice=Voice("espeak-ng", "en-us+f3"),
+        agent_peak_dbfs=-12.0,
+        speed_jitter=0.1,
+    )
+    call = make_call(spec, tmp_path, seed=1)
+    result = FasterWhisperEngine().transcribe(decode_channels(call.path).samples[0])
+    assert "vad_bypassed" in result.flags
+    assert len(result.words) >= 20

@@ -29,7 +29,15 @@ import numpy as np
 import numpy.typing as npt
 
 from callwarden.domain.transcript import Word
-from callwarden.speech.guards import TEMPERATURE_FALLBACK, AsrSegment, GuardSettings, GuardStats, apply_guards
+from callwarden.speech.guards import (
+    TEMPERATURE_FALLBACK,
+    AsrSegment,
+    GuardSettings,
+    GuardStats,
+    apply_guards,
+    silence_threshold_dbfs,
+    window_levels_dbfs,
+)
 
 Float32Array = npt.NDArray[np.float32]
 SAMPLE_RATE = 16000  # what every Whisper model takes
@@ -196,15 +204,15 @@ class FasterWhisperEngine:
             "vad_filter": s.vad_filter,
         }
 
-    def _segments(self, audio: Float32Array) -> tuple[list[Any], float]:
+    def _segments(self, audio: Float32Array, *, vad: bool) -> tuple[list[Any], float]:
         """Run faster-whisper to the end; returns its segments and the seconds of audio its VAD kept."""
         s = self.settings
         duration = audio.size / SAMPLE_RATE
-        options = self.decode_options(duration)
+        options = {**self.decode_options(duration), "vad_filter": vad}
         if s.batch_size > 0:
             from faster_whisper import BatchedInferencePipeline
 
-            if not s.vad_filter and duration > _WHISPER_WINDOW_S:  # the pipeline needs chunks: give it windows
+            if not vad and duration > _WHISPER_WINDOW_S:  # the pipeline needs chunks: give it windows
                 starts = np.arange(0.0, duration, _WHISPER_WINDOW_S)
                 options["clip_timestamps"] = [{"start": a, "end": min(a + _WHISPER_WINDOW_S, duration)} for a in starts]
             pipeline = BatchedInferencePipeline(self.load())  # one per call: it keeps state between chunks
@@ -215,13 +223,23 @@ class FasterWhisperEngine:
             )
         return list(segments), float(info.duration_after_vad)
 
+    def _vad_missed_speech(self, audio: Float32Array, speech_s: float) -> bool:
+        """Silero VAD can reject whole voices (seen on synthetic and heavily band-limited ones): when the channel
+        is plainly voiced but the VAD kept almost nothing, transcribe without it; the silence guard still drops
+        text that the model invents over silence."""
+        voiced = _voiced_s(audio, self.settings.guards)
+        return voiced >= 1.0 and speech_s < VAD_MISS_RATIO * voiced
+
     def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
         """Transcribe 16 kHz mono float32 audio; word and segment times come back plus `offset_s`."""
         if audio.ndim != 1:
             raise ValueError(f"expected mono audio (one dimension), got shape {audio.shape}")
         audio = np.ascontiguousarray(audio, dtype=np.float32)
         started = time.perf_counter()
-        raw, speech_s = self._segments(audio) if audio.size else ([], 0.0)
+        raw, speech_s = self._segments(audio, vad=self.settings.vad_filter) if audio.size else ([], 0.0)
+        vad_missed = bool(self.settings.vad_filter and audio.size and self._vad_missed_speech(audio, speech_s))
+        if vad_missed:
+            raw, speech_s = self._segments(audio, vad=False)
         converted = [_convert(segment) for segment in raw]
         segments, guard_stats = apply_guards(converted, audio, SAMPLE_RATE, self.settings.guards)
         segments = [segment.shifted(offset_s) for segment in segments]
@@ -233,6 +251,8 @@ class FasterWhisperEngine:
             guards=guard_stats,
         )
         flags = sorted({flag for segment in segments for flag in segment.flags})
+        if vad_missed:
+            flags.append("vad_bypassed")
         if guard_stats.dropped_silent or guard_stats.dropped_no_speech:
             flags.append("hallucination_dropped")
         return AsrResult(
@@ -244,6 +264,14 @@ class FasterWhisperEngine:
             flags=tuple(flags),
             stats=stats,
         )
+
+
+VAD_MISS_RATIO = 0.25  # VAD kept under a quarter of the clearly voiced time: it failed on this voice
+
+
+def _voiced_s(audio: Float32Array, guards: GuardSettings) -> float:
+    levels = window_levels_dbfs(audio, SAMPLE_RATE, guards.window_s)
+    return float(np.count_nonzero(levels > silence_threshold_dbfs(levels, guards))) * guards.window_s
 
 
 def _convert(segment: Any) -> AsrSegment:
