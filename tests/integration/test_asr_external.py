@@ -7,7 +7,6 @@ files live in the steering checkout's shared/external/audio (see its README for 
 from __future__ import annotations
 
 import itertools
-import shutil
 import os
 import subprocess
 from dataclasses import replace
