@@ -38,7 +38,9 @@ def test_ingest_list_show_and_duplicate(settings: Settings, tmp_path: Path) -> N
     assert item["to"] == "+14155552671" and item["agent_id"] == "a-101" and item["call_id"] == "V-77"
     assert item["sha256"] == hashlib.sha256(wav.read_bytes()).hexdigest()
     again = run_cli(settings, "ingest", str(wav), "--json")
-    assert json.loads(again.stdout)["results"][0] == {**result, "status": "duplicate"}
+    duplicate = json.loads(again.stdout)["results"][0]
+    assert duplicate["status"] == "duplicate"
+    assert (duplicate["id"], duplicate["sha256"]) == (result["id"], result["sha256"])
     assert len(calls_json(settings)) == 1
     show = run_cli(settings, "calls", "show", result["id"], "--json")
     report = json.loads(show.stdout)["report"]
