@@ -44,6 +44,9 @@ from callwarden.domain.transcript import Segment, Speaker
 
 DISCLOSURE_THRESHOLD = 72.0  # partial_ratio with an exact recording word (measured in tests/unit)
 GARBLED_THRESHOLD = 80.0  # with a garbled one
+# An exact recording word with two different context words around it ("calls ... recorded for quality") is a
+# disclosure in words the library does not have; the score then only has to rule out nonsense (bench/consent.py).
+CONTEXT_BACKED_THRESHOLD = 55.0
 WHOLE_PHRASE_THRESHOLD = 84.0  # fuzz.ratio of a whole long phrase when ASR lost the recording word itself
 _WHOLE_PHRASE_MIN_WORDS = 5
 OBJECTION_THRESHOLD = 85.0
@@ -288,7 +291,9 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
             score, phrase = _best(window, library.disclosure)
-            if score < (GARBLED_THRESHOLD if garbled else DISCLOSURE_THRESHOLD):
+            backed = not garbled and len({w for w in near if w in library.context_words}) >= 2
+            threshold = GARBLED_THRESHOLD if garbled else CONTEXT_BACKED_THRESHOLD if backed else DISCLOSURE_THRESHOLD
+            if score < threshold:
                 continue
             if not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
                 continue
