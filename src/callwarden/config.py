@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     asr_batch_size: int = Field(
         default=0, ge=0, le=64, description="0 decodes sequentially; above 0 batches VAD chunks (faster on GPU)."
     )
+    asr_hotwords: str | None = Field(
+        default=None,
+        description="Words to bias ASR toward (e.g. your disclosure wording); helps a small model hear the "
+        "disclosure but can add words at the end of turns, so it is off by default.",
+    )
     asr_cpu_threads: int = Field(default=0, ge=0, description="CPU threads for the ASR model; 0 lets it choose.")
     channel_roles: str = Field(
         default="agent,prospect",

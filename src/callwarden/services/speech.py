@@ -21,6 +21,7 @@ def asr_settings(settings: Settings) -> AsrSettings:
         beam_size=settings.asr_beam_size,
         batch_size=settings.asr_batch_size,
         cpu_threads=settings.asr_cpu_threads,
+        hotwords=settings.asr_hotwords,
     )
 
 

@@ -84,6 +84,7 @@ class AsrSettings:
     cpu_threads: int = 0
     vad_filter: bool = True
     language: str = "en"
+    hotwords: str | None = None  # words to bias decoding toward (CALLWARDEN_ASR_HOTWORDS)
     temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
     max_tokens_per_s: float = 8.0  # fast speech is ~6 tokens a second with timestamps; a loop has no end
     min_new_tokens: int = 64  # a tight limit distorts beam search near it: it keeps unfinished hypotheses
@@ -202,6 +203,7 @@ class FasterWhisperEngine:
             "no_repeat_ngram_size": s.no_repeat_ngram_size,
             "max_new_tokens": min(_MAX_NEW_TOKENS, max(s.min_new_tokens, math.ceil(s.max_tokens_per_s * window_s))),
             "vad_filter": s.vad_filter,
+            "hotwords": s.hotwords,
         }
 
     def _segments(self, audio: Float32Array, *, vad: bool) -> tuple[list[Any], float]:
