@@ -12,6 +12,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +112,13 @@ def s3_endpoint() -> Iterator[str]:
             yield endpoint
         finally:
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def engine() -> Any:
+    """The default offline speech engine (bundled tiny.en), loaded once for every test that transcribes."""
+    from callwarden.speech.engine import FasterWhisperEngine
+
+    loaded = FasterWhisperEngine()
+    loaded.load()
+    return loaded

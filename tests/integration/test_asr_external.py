@@ -30,13 +30,6 @@ CARD = "my card number is four one one one one one one one one one one one one o
 
 
 @pytest.fixture(scope="module")
-def engine() -> FasterWhisperEngine:
-    engine = FasterWhisperEngine()
-    engine.load()
-    return engine
-
-
-@pytest.fixture(scope="module")
 def external() -> Path:
     audio = shared_dir() / "external" / "audio"
     if not (audio / "jfk.flac").is_file() or not (audio / "stereo_diarization.wav").is_file():

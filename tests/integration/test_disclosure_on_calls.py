@@ -92,13 +92,6 @@ IVR = CallSpec(
 
 
 @pytest.fixture(scope="module")
-def engine() -> FasterWhisperEngine:
-    engine = FasterWhisperEngine()
-    engine.load()
-    return engine
-
-
-@pytest.fixture(scope="module")
 def calls_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("disclosure-calls")
 
