@@ -178,3 +178,12 @@ def test_a_voice_the_vad_rejects_is_still_transcribed(tmp_path: Path) -> None:
     result = FasterWhisperEngine().transcribe(decode_channels(call.path).samples[0])
     assert "vad_bypassed" in result.flags
     assert len(result.words) >= 20
+
+
+def test_a_steady_tone_is_not_mistaken_for_speech_the_vad_missed(engine: FasterWhisperEngine) -> None:
+    """Loud but unmodulated (a test tone, line hum): no VAD bypass, so nothing is transcribed from it."""
+    seconds = np.arange(16000 * 4) / 16000
+    steady = (0.3 * np.sin(2 * np.pi * 440 * seconds)).astype(np.float32)
+    result = engine.transcribe(steady)
+    assert "vad_bypassed" not in result.flags
+    assert result.words == []

@@ -271,9 +271,16 @@ class FasterWhisperEngine:
 VAD_MISS_RATIO = 0.25  # VAD kept under a quarter of the clearly voiced time: it failed on this voice
 
 
+SPEECH_MODULATION_DB = 4.0  # speech rises and falls syllable by syllable; a steady tone or hum does not
+
+
 def _voiced_s(audio: Float32Array, guards: GuardSettings) -> float:
+    """Seconds of the channel that are loud AND modulated like speech (a steady tone is loud but not speech)."""
     levels = window_levels_dbfs(audio, SAMPLE_RATE, guards.window_s)
-    return float(np.count_nonzero(levels > silence_threshold_dbfs(levels, guards))) * guards.window_s
+    voiced = levels[levels > silence_threshold_dbfs(levels, guards)]
+    if voiced.size < 2 or float(np.std(voiced)) < SPEECH_MODULATION_DB:
+        return 0.0
+    return float(voiced.size) * guards.window_s
 
 
 def _convert(segment: Any) -> AsrSegment:
