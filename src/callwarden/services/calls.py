@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from callwarden.domain.access import Action, Actor, Role, list_scope
 from callwarden.domain.audit import AuditEvent
+from callwarden.pipeline.runner import ORIGINAL
 from callwarden.pipeline.transcribe_stage import TRANSCRIPT
 from callwarden.services.authz import require
 from callwarden.services.errors import NotFound, Unavailable
-from callwarden.services.runtime import ORIGINAL, Runtime
+from callwarden.services.runtime import Runtime
 from callwarden.store import audit_log
 from callwarden.store.crypto import IntegrityError
 from callwarden.store.models import Blob, Call, StageResult

@@ -23,11 +23,11 @@ from callwarden.domain.access import Action, Actor
 from callwarden.domain.audit import AuditEvent
 from callwarden.domain.metadata import CallMetadata
 from callwarden.domain.pipeline import CallStatus
-from callwarden.pipeline.runner import ARTIFACT_PREFIX
+from callwarden.pipeline.runner import ARTIFACT_PREFIX, ORIGINAL
 from callwarden.services.authz import require
 from callwarden.services.errors import InvalidInput, TooLarge
 from callwarden.services.faults import crash_point
-from callwarden.services.runtime import ORIGINAL, Runtime
+from callwarden.services.runtime import Runtime
 from callwarden.store import audit_log, job_queue
 from callwarden.store.blobs import BlobStoreError
 from callwarden.store.models import Call
@@ -48,9 +48,10 @@ class IngestOutcome:
     flags: tuple[str, ...]
 
 
-def _file_chunks(handle: BinaryIO, limit: int, name: str) -> Iterator[bytes]:
+def _limited(chunks: Iterable[bytes], limit: int, name: str) -> Iterator[bytes]:
+    """The chunks, stopping with TooLarge once they pass ``limit`` (a file may grow, an upload may lie)."""
     total = 0
-    while chunk := handle.read(CHUNK):
+    for chunk in chunks:
         total += len(chunk)
         if total > limit:
             raise TooLarge(f"{name}: larger than the {limit}-byte limit (CALLWARDEN_MAX_UPLOAD_BYTES)")
@@ -69,7 +70,8 @@ def ingest_file(
         raise TooLarge(f"{path.name}: {size} bytes is over the limit of {rt.settings.max_upload_bytes} bytes")
     info = _validate(rt, path, path.name)
     with path.open("rb") as handle:
-        sealed = _seal(rt, _file_chunks(handle, rt.settings.max_upload_bytes, path.name), path.name)
+        chunks = iter(lambda: handle.read(CHUNK), b"")
+        sealed = _seal(rt, _limited(chunks, rt.settings.max_upload_bytes, path.name), path.name)
     return _commit(rt, actor, sealed, info, meta, source=source, original_name=path.name)
 
 
@@ -84,17 +86,7 @@ def ingest_stream(
 ) -> IngestOutcome:
     """Ingest bytes arriving over the network: encrypted as they arrive, validated from the ciphertext."""
     require(actor, Action.CALL_INGEST)
-    limit = rt.settings.max_upload_bytes
-
-    def limited() -> Iterator[bytes]:
-        total = 0
-        for chunk in chunks:
-            total += len(chunk)
-            if total > limit:
-                raise TooLarge(f"{filename}: upload is larger than the {limit}-byte limit")
-            yield chunk
-
-    sealed = _seal(rt, limited(), filename)
+    sealed = _seal(rt, _limited(chunks, rt.settings.max_upload_bytes, filename), filename)
     try:
         if sealed.plaintext_size == 0:
             raise InvalidInput(f"{filename}: empty file (0 bytes)")

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from callwarden.config import Settings
 from callwarden.jobs.worker import InProcessWorker
-from callwarden.pipeline.runner import ORIGINAL as ORIGINAL
 from callwarden.pipeline.runner import PipelineRunner
 from callwarden.pipeline.stages import default_stages
 from callwarden.services.consent_config import consent_policies, consent_rules
