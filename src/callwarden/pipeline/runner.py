@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, cast
 
@@ -17,8 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callwarden.domain.pipeline import CallStatus
-from callwarden.pipeline.stage import Stage, StageInput, StageOutput, input_hash, output_hash, to_json_safe
+from callwarden.pipeline.stage import (
+    AudioArtifact,
+    Stage,
+    StageInput,
+    StageOutput,
+    input_hash,
+    output_hash,
+    to_json_safe,
+)
 from callwarden.store import audit_log, job_queue
+from callwarden.store.blobs import BlobStoreError
 from callwarden.store.db import Database
 from callwarden.store.job_queue import ClaimedJob
 from callwarden.store.models import Blob, Call, StageResult
@@ -71,8 +80,9 @@ class PipelineRunner:
         stage = self._by_name.get(claimed.stage)
         if stage is None:
             raise LookupError(f"no stage named {claimed.stage!r} in this version of callwarden")
+        made: list[SealedBlob] = []  # audio the stage seals while running; discarded unless stored
         with self.db.transaction() as session:
-            given = self._gather(session, claimed.call_id, stage)
+            given = self._gather(session, claimed.call_id, stage, made)
             wanted = input_hash(stage, given)
             done_before = session.execute(
                 select(StageResult.id).where(
@@ -84,32 +94,36 @@ class PipelineRunner:
         if done_before is not None:
             self._store(claimed, stage, wanted, None, [], None)
             return
-        try:
-            result = stage.run(given) if stage.able_to_run(given) else StageOutput({"skipped": True})
-        finally:
-            stage.cleanup()
-        data = to_json_safe(result.data)
         sealed: list[tuple[str, SealedBlob]] = []
+        stored = False
         try:
+            try:
+                result = stage.run(given) if stage.able_to_run(given) else StageOutput({"skipped": True})
+            finally:
+                stage.cleanup()
+            data = to_json_safe(result.data)
             for name, content in result.artifacts.items():
                 sealed.append((name, self.vault.seal([content], prefix=f"{ARTIFACT_PREFIX}/{claimed.call_id}")))
             stored = self._store(claimed, stage, wanted, data, sealed, result)
-        except BaseException:
-            stored = False
-            raise
         finally:
-            if not stored:
-                for _, blob in sealed:
-                    self.vault.discard(blob)
+            kept = {audio.sealed.blob_id for audio in result.audio} if stored else set()
+            for blob in [blob for _, blob in sealed if not stored] + [b for b in made if b.blob_id not in kept]:
+                self.vault.discard(blob)
 
-    def _gather(self, session: Session, call_id: str, stage: Stage) -> StageInput:
+    def _gather(self, session: Session, call_id: str, stage: Stage, made: list[SealedBlob]) -> StageInput:
         call = session.get(Call, call_id)
         if call is None:
             raise LookupError(f"call {call_id} no longer exists")
         upstream = {name: latest_output(session, call_id, name) or {} for name in stage.depends_on}
+        original = current_blob(session, call_id, ORIGINAL)
+
+        def seal_audio(chunks: Iterable[bytes]) -> SealedBlob:
+            made.append(self.vault.seal(chunks, prefix=f"{ARTIFACT_PREFIX}/{call_id}"))
+            return made[-1]
+
         return StageInput(
             call_id=call_id,
-            recording_sha256=call.sha256,
+            recording_sha256=original.plaintext_sha256 if original is not None else call.sha256,
             metadata={
                 "agent_id": call.agent_id,
                 "campaign": call.campaign,
@@ -126,16 +140,13 @@ class PipelineRunner:
             upstream=upstream,
             open_audio=lambda: self._open_blob(call_id, ORIGINAL),
             read_artifact=lambda kind: self._read_artifact(call_id, kind),
+            seal_audio=seal_audio,
+            open_sealed=lambda sealed: cast(BinaryIO, self.vault.open_sealed(sealed)),
         )
 
     def _open_blob(self, call_id: str, kind: str) -> BinaryIO:
         with self.db.transaction() as session:
-            blob = session.execute(
-                select(Blob)
-                .where(Blob.call_id == call_id, Blob.kind == kind, Blob.shredded_at.is_(None))
-                .order_by(Blob.created_at.desc())
-                .limit(1)
-            ).scalar_one_or_none()
+            blob = current_blob(session, call_id, kind)
             if blob is None:
                 raise LookupError(f"call {call_id} has no {kind}")
             return cast(BinaryIO, self.vault.open(session, blob))
@@ -155,6 +166,7 @@ class PipelineRunner:
     ) -> bool:
         """Store the result if the lease still holds; False (nothing stored) when it was lost."""
         now = datetime.now(UTC)
+        replaced: list[str] = []
         with self.db.transaction() as session:
             job = job_queue.held(session, claimed)
             if job is None:
@@ -164,12 +176,14 @@ class PipelineRunner:
                 if artifacts:
                     output = {
                         **output,
-                        "artifacts": {
-                            name: {"blob_id": blob.blob_id, "sha256": blob.plaintext_sha256} for name, blob in artifacts
-                        },
+                        "artifacts": {name: _blob_ref(blob) for name, blob in artifacts},
                     }
+                if result is not None and result.audio:
+                    output = {**output, "audio": {a.kind: _blob_ref(a.sealed) for a in result.audio}}
                 for name, blob in artifacts:
                     self.vault.record(session, blob, call_id=claimed.call_id, kind=name, media_type="application/json")
+                for audio in result.audio if result is not None else ():
+                    replaced += self._record_audio(session, claimed.call_id, audio)
                 session.add(
                     StageResult(
                         call_id=claimed.call_id,
@@ -193,7 +207,24 @@ class PipelineRunner:
                 call.updated_at = now
                 if result is not None:
                     _apply(session, call, result, now)
+        for store_key in replaced:  # keyless after the commit: noise, removed to free the space
+            try:
+                self.vault.blobs.delete(store_key)
+            except BlobStoreError as exc:
+                log.warning("could not delete the shredded ciphertext %s: %s", store_key, exc)
         return True
+
+    def _record_audio(self, session: Session, call_id: str, audio: AudioArtifact) -> list[str]:
+        """Catalogue a stage's audio; a new original shreds the one it replaces, in this same transaction.
+
+        Returns the store keys of the shredded ciphertext, to delete once the transaction has committed.
+        """
+        replaced = current_blob(session, call_id, audio.kind) if audio.kind == ORIGINAL else None
+        self.vault.record(session, audio.sealed, call_id=call_id, kind=audio.kind, media_type=audio.media_type)
+        if replaced is None:
+            return []
+        self.vault.shred(session, replaced)
+        return [replaced.store_key]
 
     def _record_failure(self, claimed: ClaimedJob, error: str) -> None:
         with self.db.transaction() as session:
@@ -219,6 +250,20 @@ def _apply(session: Session, call: Call, result: StageOutput, now: datetime) -> 
             call.restricted = True
     for event in result.audit:
         audit_log.append(session, event, now=now)
+
+
+def _blob_ref(blob: SealedBlob) -> dict[str, str]:
+    return {"blob_id": blob.blob_id, "sha256": blob.plaintext_sha256}
+
+
+def current_blob(session: Session, call_id: str, kind: str) -> Blob | None:
+    """The newest blob of ``kind`` for a call that has not been shredded (the one every reader uses)."""
+    return session.execute(
+        select(Blob)
+        .where(Blob.call_id == call_id, Blob.kind == kind, Blob.shredded_at.is_(None))
+        .order_by(Blob.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def latest_output(session: Session, call_id: str, stage: str) -> dict[str, Any] | None:

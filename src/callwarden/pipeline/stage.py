@@ -7,16 +7,24 @@ recognised and changes nothing, and every stored result can be traced to exactly
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
 from callwarden.domain.audit import AuditEvent, canonical_json, compute_hash
+from callwarden.store.vault import SealedBlob
 
 
 @dataclass(frozen=True)
 class StageInput:
-    """Everything a stage may read: the call's facts, earlier stages' outputs, its audio and its artifacts."""
+    """Everything a stage may read: the call's facts, earlier stages' outputs, its audio and its artifacts.
+
+    ``recording_sha256`` is the SHA-256 of the CURRENT original (after a PCI redaction or a truncation it is the
+    new one's), so a stage that replaces the original invalidates every result derived from the old one.
+    ``seal_audio`` streams audio a stage makes into the vault (encrypted, no rows yet); the stage returns it as
+    an ``AudioArtifact``, and the runner discards whatever it sealed but was not stored. ``open_sealed`` reads
+    such a blob back (a stage checking its own work).
+    """
 
     call_id: str
     recording_sha256: str
@@ -24,16 +32,32 @@ class StageInput:
     upstream: Mapping[str, Mapping[str, Any]]
     open_audio: Callable[[], BinaryIO] = field(compare=False)
     read_artifact: Callable[[str], bytes] = field(compare=False)
+    seal_audio: Callable[[Iterable[bytes]], SealedBlob] = field(compare=False)
+    open_sealed: Callable[[SealedBlob], BinaryIO] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class AudioArtifact:
+    """Audio a stage made and sealed with ``StageInput.seal_audio``, stored as a blob of ``kind``.
+
+    An artifact of the original's kind replaces the original: the runner records it and shreds the previous
+    original's data key in the transaction that stores the result.
+    """
+
+    kind: str
+    media_type: str
+    sealed: SealedBlob
 
 
 @dataclass(frozen=True)
 class StageOutput:
     """A stage's result: ``data`` is stored in the catalogue (no call content in it: it is not encrypted);
     ``artifacts`` (transcripts, anything holding what was said) are stored encrypted in the vault, one blob each,
-    and referenced from the stored data by name, blob id and SHA-256."""
+    and referenced from the stored data by name, blob id and SHA-256; ``audio`` likewise, streamed."""
 
     data: dict[str, Any]
     artifacts: Mapping[str, bytes] = field(default_factory=dict)
+    audio: tuple[AudioArtifact, ...] = ()
     call_changes: CallChanges | None = None
     audit: tuple[AuditEvent, ...] = ()
 
