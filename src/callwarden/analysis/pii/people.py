@@ -1,0 +1,37 @@
+"""Names of people, found from the words that introduce them (there is no language model here).
+
+"my name is Jane Doe", "this is Mark from SunBright", "Mrs. Alvarez", "speaking with Karen", "ask for Tom".
+After most cues the name must be capitalised (ASR capitalises names, and that is what keeps "this is great"
+out); after "my name is"/"name's" a lower-case name is accepted too, since the cue leaves no doubt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from callwarden.analysis.pii.runs import Finding
+from callwarden.domain.pii import PiiSource, PiiType
+
+_STOP = (
+    r"(?!(?:I|I'm|The|A|An|It|This|That|Is|Not|Just|Sorry|Calling|Here|Fine|Good|Great|Sure|Yes|No|Okay|Ok|Hello"
+    r"|Hi|Thanks|Thank|From|With|About|Your|My|Our|We|You|He|She|They|And|But|So|Well|Very|Really|Going|Trying"
+    r"|Looking|Interested|Busy|Happy|Glad|Ready|Calling|Speaking|Mr|Mrs|Ms|Dr|Miss|Sir|Madam|Ma'am)\b)"
+)
+_CAP = rf"{_STOP}[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+_CAP_NAME = rf"{_CAP}(?:\s+(?:[A-Z]\.\s+)?{_CAP}){{0,2}}"
+_LOWER_STOP = r"(?!(?:not|just|calling|going|trying|the|a|an|and|from|with|here|sorry|actually|really)\b)"
+_ANY_NAME = rf"{_LOWER_STOP}[A-Za-z][a-z'’]+(?:\s+{_LOWER_STOP}[A-Za-z][a-z'’]+)?"
+_STRONG_CUE = re.compile(rf"\b(?:my name is|my name's|name is|name's|names is)\s+({_ANY_NAME})", re.IGNORECASE)
+_CUE = re.compile(
+    r"(?:\b(?:[Tt]his is|I am|I'm|[Ss]peaking (?:with|to)|[Tt]alking (?:with|to)|[Ss]peak (?:with|to)|"
+    r"[Aa]sk for|[Hh]i|[Hh]ello|[Hh]ey|[Dd]ear|[Tt]hanks|[Tt]hank you|[Ss]ays|[Ss]aid|[Cc]all me|[Cc]alled)\s+|"
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam)\.?\s+)"
+    rf"({_CAP_NAME})"
+)
+
+
+def find_people(text: str) -> list[Finding]:
+    """Names introduced by a cue in the normalised ``text``."""
+    found = [Finding(PiiType.PERSON, m.start(1), m.end(1), 0.85, PiiSource.PATTERN) for m in _STRONG_CUE.finditer(text)]
+    found.extend(Finding(PiiType.PERSON, m.start(1), m.end(1), 0.7, PiiSource.PATTERN) for m in _CUE.finditer(text))
+    return found

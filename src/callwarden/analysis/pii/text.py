@@ -1,0 +1,67 @@
+"""PII in one piece of text: every detector over the normalised text, mapped back, merged, fail-closed.
+
+``detect`` takes the type the conversation asked for (a context window's hint) so an answer like
+"oh five twenty seven" after "when does the card expire?" is typed right; ``find_pii_in_text`` is the same
+without a hint, for text that has no conversation around it (``callwarden redact-text``).
+
+Overlapping findings become one span covering both (never less redacted), typed by the more confident one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from callwarden.analysis.pii.dates import find_dates
+from callwarden.analysis.pii.emails import find_emails
+from callwarden.analysis.pii.people import find_people
+from callwarden.analysis.pii.places import find_addresses
+from callwarden.analysis.pii.runs import Finding, find_runs
+from callwarden.analysis.pii.spoken import normalise
+from callwarden.domain.pii import PiiSource, PiiType, TextSpan
+
+
+def merge(spans: Sequence[TextSpan]) -> list[TextSpan]:
+    """Sorted, non-overlapping spans; overlapping ones are joined and take the more confident one's type."""
+    merged: list[TextSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            lead = last if last.confidence >= span.confidence else span
+            merged[-1] = TextSpan(lead.type, last.start, max(last.end, span.end), lead.confidence, lead.source)
+        else:
+            merged.append(span)
+    return merged
+
+
+def detect(text: str, hint: PiiType | None = None) -> list[TextSpan]:
+    """All PII in ``text`` (offsets into ``text``), typing ambiguous numbers by ``hint`` when given."""
+    norm = normalise(text)
+    found: list[Finding] = list(find_runs(norm.text, hint))
+    found.extend(Finding(kind, a, b, 0.85, PiiSource.PATTERN) for kind, a, b in find_dates(norm.text, hint))
+    found.extend(Finding(PiiType.EMAIL_ADDRESS, a, b, 0.95, PiiSource.PATTERN) for a, b in find_emails(norm.text))
+    found.extend(find_addresses(norm.text))
+    found.extend(find_people(norm.text))
+    spans = []
+    for f in found:
+        start, end = norm.to_original(f.start, f.end)
+        spans.append(TextSpan(f.type, start, end, f.confidence, f.source))
+    return merge(spans)
+
+
+def find_pii_in_text(text: str) -> list[TextSpan]:
+    """PII in a standalone text: sorted, non-overlapping spans with character offsets into ``text``."""
+    return detect(text)
+
+
+def redact_text(text: str, spans: Sequence[TextSpan]) -> str:
+    """``text`` with each span replaced by its type's placeholder ("[CREDIT_CARD]")."""
+    pieces: list[str] = []
+    cursor = 0
+    for span in merge(spans):
+        if not 0 <= span.start < span.end <= len(text):
+            raise ValueError(f"span {span.start}:{span.end} is outside a {len(text)}-character text")
+        pieces.append(text[cursor : span.start])
+        pieces.append(span.type.placeholder)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)

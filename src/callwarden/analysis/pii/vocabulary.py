@@ -1,0 +1,66 @@
+"""The shipped word lists behind PII typing and context windows (``rules/pii_context.json``), compiled once.
+
+They are data so a deployment can read what makes a digit run a "security code" or what agent question opens
+a window, and so the version of the list is part of every result's detector version.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from callwarden.domain.pii import PiiType
+
+CONTEXT_FILE = "pii_context.json"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Compiled lists: per type, the keywords near a number and the agent requests (in order of precedence: the
+    first type whose request matches is the window's type); the asking cues a request needs; the backchannels
+    that do not close a window (whole turns); the single filler words left unredacted at a window's edges."""
+
+    version: str
+    keywords: tuple[tuple[PiiType, re.Pattern[str]], ...]
+    requests: tuple[tuple[PiiType, re.Pattern[str]], ...]
+    asks: re.Pattern[str]
+    backchannels: frozenset[str]
+    fillers: frozenset[str]
+
+
+def _alternation(phrases: list[str], where: str) -> re.Pattern[str]:
+    if not phrases or not all(isinstance(p, str) and p for p in phrases):
+        raise ValueError(f"{CONTEXT_FILE}: {where} must be a non-empty list of non-empty strings")
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+def _typed(raw: Any, where: str) -> tuple[tuple[PiiType, re.Pattern[str]], ...]:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{CONTEXT_FILE}: {where} must be an object of type -> phrases")
+    try:
+        return tuple((PiiType(name), _alternation(phrases, f"{where}.{name}")) for name, phrases in raw.items())
+    except ValueError as exc:
+        raise ValueError(f"{CONTEXT_FILE}: {where}: {exc}") from exc
+
+
+def parse_vocabulary(raw: dict[str, Any]) -> Vocabulary:
+    """Validate and compile the JSON document; errors name the file and the entry."""
+    return Vocabulary(
+        version=str(raw["version"]),
+        keywords=_typed(raw.get("keywords"), "keywords"),
+        requests=_typed(raw.get("requests"), "requests"),
+        asks=re.compile("|".join(raw.get("asks") or ["\\?"]), re.IGNORECASE),
+        backchannels=frozenset(p.lower() for p in raw.get("backchannels", [])),
+        fillers=frozenset(word for p in raw.get("fillers", []) for word in p.lower().split()),
+    )
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The shipped vocabulary."""
+    text = files("callwarden.rules").joinpath(CONTEXT_FILE).read_text(encoding="utf-8")
+    return parse_vocabulary(json.loads(text))

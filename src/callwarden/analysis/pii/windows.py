@@ -1,0 +1,95 @@
+"""Context windows: the stretch of a call in which the prospect answers an agent's request for PII.
+
+When the agent asks for the card number, a social, a date of birth ("can I have the card number?"), whatever
+the prospect says next is that data, whether or not ASR wrote recognisable digits. A window opens at the start
+of the asking turn and closes at the next real agent turn that begins after the prospect started answering
+(a backchannel such as "okay", "mm-hmm", "go on" does not close it), or ``max_s`` after the request ended,
+whichever is first; with ``until="seconds"`` only the time limit closes it. In a mono call where nobody's
+speaker is known, turns cannot be told apart, so a window runs for the time limit (or until the next request).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from callwarden.analysis.pii.vocabulary import vocabulary
+from callwarden.domain.pii import PiiType
+from callwarden.domain.transcript import Segment, Speaker
+
+_ASKERS = (Speaker.AGENT, Speaker.UNKNOWN)
+_ANSWERERS = (Speaker.PROSPECT, Speaker.UNKNOWN)
+_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
+
+
+@dataclass(frozen=True)
+class Window:
+    """``type`` asked for in segment ``request``; answers starting in [open_s, close_s) are that data."""
+
+    type: PiiType
+    request: int
+    open_s: float
+    close_s: float
+    request_char: int  # where the request phrase ends in the request segment's text (its answer may follow)
+
+
+def requested_type(text: str) -> tuple[PiiType, int] | None:
+    """The PII an asking turn requests and where its request phrase ends, or None when it asks for none."""
+    vocab = vocabulary()
+    if not vocab.asks.search(text):
+        return None
+    for kind, pattern in vocab.requests:
+        match = pattern.search(text)
+        if match:
+            return kind, match.end()
+    return None
+
+
+def is_backchannel(text: str) -> bool:
+    """A short acknowledgement ("okay", "mm-hmm, go on") that lets the prospect keep talking."""
+    words = _WORD.findall(text.lower())
+    if not words or len(words) > 4:
+        return not words
+    vocab = vocabulary()
+    joined = " ".join(words)
+    return joined in vocab.backchannels or all(w in vocab.backchannels for w in words)
+
+
+def find_windows(segments: Sequence[Segment], order: Sequence[int], *, until: str, max_s: float) -> list[Window]:
+    """The context windows of a transcript; ``order`` lists segment indices by start time."""
+    windows: list[Window] = []
+    for pos, index in enumerate(order):
+        seg = segments[index]
+        if seg.speaker not in _ASKERS:
+            continue
+        asked = requested_type(seg.text)
+        if asked is None:
+            continue
+        limit = seg.end_s + max_s
+        close = limit
+        if until == "next_agent_turn":
+            close = min(limit, _next_agent_turn(segments, order[pos + 1 :], seg, limit))
+        windows.append(Window(asked[0], index, seg.start_s, close, asked[1]))
+    return windows
+
+
+def _next_agent_turn(segments: Sequence[Segment], later: Sequence[int], request: Segment, limit: float) -> float:
+    """Start of the first real agent turn after the prospect began answering ``request``."""
+    answered = False
+    for index in later:
+        seg = segments[index]
+        if seg.start_s >= limit:
+            break
+        if seg.speaker is Speaker.PROSPECT and seg.start_s >= request.start_s:
+            answered = True
+        elif seg.speaker is Speaker.UNKNOWN and request.speaker is Speaker.UNKNOWN:
+            if requested_type(seg.text) is not None:
+                return seg.start_s
+        elif (
+            seg.speaker is Speaker.AGENT
+            and (requested_type(seg.text) is not None or answered)
+            and not is_backchannel(seg.text)
+        ):
+            return seg.start_s
+    return limit
