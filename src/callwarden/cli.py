@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from callwarden.cli_retention import register_retention_commands
 from callwarden.cli_server import ingest_path, register_server_commands
 from callwarden.cli_support import err, fail, out, print_json, runtime, served
 from callwarden.config import Settings
@@ -40,6 +41,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(user_app, name="user")
 app.add_typer(store_app, name="store")
 register_server_commands(app)
+register_retention_commands(app, calls_app)
 
 
 @app.command()

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     job_lease_s: float = Field(
         default=300.0, gt=0, description="Seconds a worker holds a job before another may take it over."
     )
+    retention_tick_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds between the worker loops' runs of due scheduled deletions (serve's threads and "
+        "`callwarden worker`); 0 turns them off (`callwarden retention run` still runs them).",
+    )
     max_upload_bytes: int = Field(default=2 * 1024**3, gt=0, description="Largest accepted recording in bytes.")
     max_duration_s: float = Field(default=6 * 3600.0, gt=0, description="Longest accepted recording in seconds.")
     max_channels: int = Field(default=2, ge=1, description="Most audio channels a recording may have.")

@@ -35,6 +35,7 @@ class Action(StrEnum):
     KEYS_ROTATE = "keys.rotate"
     USER_MANAGE = "user.manage"
     PIPELINE_MANAGE = "pipeline.manage"
+    RETENTION_MANAGE = "retention.manage"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
             Action.CALL_EXPORT,
             Action.CALL_DELETE,
             Action.AUDIT_READ,
+            Action.RETENTION_MANAGE,
         }
     ),
     Role.QA_MANAGER: frozenset({Action.CALL_LIST, Action.CALL_VIEW, Action.CALL_PLAY_REDACTED}),

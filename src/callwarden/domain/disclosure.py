@@ -23,6 +23,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from callwarden.domain.retention import (
+    DEFAULT_GRACE_DAYS,
+    ObjectionAction,
+    check_grace_days,
+    parse_objection_action,
+)
+
 DEFAULT_DEADLINE_S = 15.0
 DEFAULT_CONSENT_WINDOW_S = 20.0
 
@@ -77,6 +84,8 @@ class DisclosurePolicy:
 
     ``extra_*`` phrases are added to the shipped library; ``replace_*`` ones, when not empty, are used instead
     of it. ``prompts`` are the campaign's pre-recorded prompts (``analyze --prompt`` adds more).
+    ``on_objection`` and ``objection_grace_days`` say what happens to an objected call's audio
+    (``domain.retention``).
     """
 
     methods: frozenset[DisclosureMethod] = frozenset(DisclosureMethod)
@@ -89,12 +98,15 @@ class DisclosurePolicy:
     replace_disclosure_phrases: tuple[str, ...] = ()
     replace_objection_phrases: tuple[str, ...] = ()
     prompts: tuple[PromptReference, ...] = ()
+    on_objection: ObjectionAction = ObjectionAction.DELETE_AFTER_OBJECTION
+    objection_grace_days: float = DEFAULT_GRACE_DAYS
 
     def __post_init__(self) -> None:
         if not self.methods:
             raise ValueError("a disclosure policy must accept at least one method")
         if self.deadline_s < 0 or self.consent_window_s <= 0:
             raise ValueError("deadline_s must be >= 0 and consent_window_s > 0")
+        check_grace_days(self.objection_grace_days)
 
     def accepts(self, method: DisclosureMethod) -> bool:
         return method in self.methods
@@ -111,6 +123,8 @@ class DisclosurePolicy:
             "replace_disclosure_phrases": list(self.replace_disclosure_phrases),
             "replace_objection_phrases": list(self.replace_objection_phrases),
             "prompts": [p.to_dict() for p in self.prompts],
+            "on_objection": self.on_objection.value,
+            "objection_grace_days": self.objection_grace_days,
         }
 
     @classmethod
@@ -131,7 +145,16 @@ class DisclosurePolicy:
             replace_disclosure_phrases=strings("replace_disclosure_phrases"),
             replace_objection_phrases=strings("replace_objection_phrases"),
             prompts=tuple(PromptReference(str(p["name"]), str(p["path"])) for p in raw.get("prompts", ())),
+            on_objection=parse_objection_action(raw.get("on_objection", ObjectionAction.DELETE_AFTER_OBJECTION)),
+            objection_grace_days=_days(raw.get("objection_grace_days", DEFAULT_GRACE_DAYS)),
         )
+
+
+def _days(value: object) -> float:
+    """A number of days from JSON (a bool or a string is a mistake, not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"objection_grace_days must be a number of days; got {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The embedded deployment's worker: threads in the server process that poll the jobs table.
 
 Services call ``notify()`` after a commit that queued work, so a new call starts processing at once instead of
-at the next poll; polling remains the fallback, which is what makes a missed wake-up harmless.
+at the next poll; polling remains the fallback, which is what makes a missed wake-up harmless. Periodic tasks
+(retention runs) are offered a turn between jobs.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from callwarden.jobs.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +23,11 @@ RunOne = Callable[[str], bool]
 class InProcessWorker:
     """``threads`` loops, each running jobs until none is left, then waiting for a wake-up or ``poll_s``."""
 
-    def __init__(self, run_one: RunOne, *, threads: int = 1, poll_s: float = 2.0) -> None:
+    def __init__(
+        self, run_one: RunOne, *, threads: int = 1, poll_s: float = 2.0, periodic: Sequence[Periodic] = ()
+    ) -> None:
         self._run_one = run_one
+        self._periodic = tuple(periodic)
         self._threads_wanted = threads
         self._poll_s = poll_s
         self._wake = threading.Event()
@@ -62,6 +68,8 @@ class InProcessWorker:
 
     def _loop(self, owner: str) -> None:
         while not self._stop.is_set():
+            for task in self._periodic:
+                task.maybe_run(owner)
             try:
                 worked = self._run_one(owner)
             except Exception:

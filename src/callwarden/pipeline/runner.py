@@ -26,7 +26,7 @@ from callwarden.pipeline.stage import (
     output_hash,
     to_json_safe,
 )
-from callwarden.store import audit_log, job_queue
+from callwarden.store import audit_log, deletions, job_queue
 from callwarden.store.blobs import BlobStoreError
 from callwarden.store.db import Database
 from callwarden.store.job_queue import ClaimedJob
@@ -248,6 +248,8 @@ def _apply(session: Session, call: Call, result: StageOutput, now: datetime) -> 
             call.flags = sorted(set(call.flags or []) | set(changes.add_flags))
         if changes.restrict:
             call.restricted = True
+        if changes.schedule_deletion is not None:
+            deletions.schedule(session, call, changes.schedule_deletion, now=now)
     for event in result.audit:
         audit_log.append(session, event, now=now)
 

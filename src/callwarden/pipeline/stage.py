@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
 from callwarden.domain.audit import AuditEvent, canonical_json, compute_hash
+from callwarden.domain.retention import DeletionRequest
 from callwarden.store.vault import SealedBlob
 
 
@@ -67,11 +68,14 @@ class CallChanges:
     """What a stage's verdict changes on the call itself, applied in the transaction that stores the result.
 
     Restriction only ever tightens here: lifting one is a person's decision, made through a service.
+    ``schedule_deletion`` is scheduled once per call and scope (a re-run schedules nothing new); it runs later,
+    through the retention service, unless the call is on legal hold.
     """
 
     disclosure_status: str | None = None
     add_flags: tuple[str, ...] = ()
     restrict: bool = False
+    schedule_deletion: DeletionRequest | None = None
 
 
 class Stage(Protocol):

@@ -6,6 +6,7 @@ from callwarden.pipeline.consent import ConsentPolicies
 from callwarden.pipeline.consent_stage import ConsentStage
 from callwarden.pipeline.decode_stage import DecodeStage
 from callwarden.pipeline.metrics_stage import MetricsStage
+from callwarden.pipeline.objection_stage import PolicyActionsStage
 from callwarden.pipeline.stage import Stage
 from callwarden.pipeline.transcribe_stage import TranscribeStage
 from callwarden.rules.loader import Rules
@@ -15,4 +16,10 @@ from callwarden.speech.speakers import ChannelRoles
 
 def default_stages(engine: AsrEngine, roles: ChannelRoles, rules: Rules, policies: ConsentPolicies) -> list[Stage]:
     """Stages in the order they run."""
-    return [DecodeStage(), TranscribeStage(engine, roles), MetricsStage(), ConsentStage(rules, policies)]
+    return [
+        DecodeStage(),
+        TranscribeStage(engine, roles),
+        MetricsStage(),
+        ConsentStage(rules, policies),
+        PolicyActionsStage(policies),
+    ]

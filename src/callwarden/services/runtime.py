@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from callwarden.config import Settings
+from callwarden.jobs.periodic import Periodic
 from callwarden.jobs.worker import InProcessWorker
 from callwarden.pipeline.runner import PipelineRunner
 from callwarden.pipeline.stages import default_stages
@@ -51,7 +52,13 @@ class Runtime:
     def __post_init__(self) -> None:
         # With a broker, `callwarden worker` processes do the work: serve and watch start no threads of their own.
         threads = 0 if self.uses_broker else self.settings.workers
-        self.worker = InProcessWorker(self.runner.run_one, threads=threads)
+        self.worker = InProcessWorker(self.runner.run_one, threads=threads, periodic=self.periodic_tasks())
+
+    def periodic_tasks(self) -> list[Periodic]:
+        """What worker loops run between jobs: due scheduled deletions."""
+        from callwarden.services.retention import retention_tick  # imported here: retention's use cases take a Runtime
+
+        return retention_tick(self)
 
     @property
     def uses_broker(self) -> bool:

@@ -3,7 +3,8 @@
 Embedded (``CALLWARDEN_QUEUE_URL=inprocess``): threads polling the jobs table. Scale-out (a broker URL): a Celery
 worker consuming wake-ups, plus the same polling threads as the fallback, so a lost wake-up, or a dead worker's job
 whose lease ran out, waits only for the next poll. Both share one gate: ``concurrency`` bounds the jobs this
-process runs at once, whichever path found them.
+process runs at once, whichever path found them. The polling threads also run due scheduled deletions every
+``CALLWARDEN_RETENTION_TICK_S`` (claimed rows, so several workers never run one deletion twice).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def run_worker(
     if poll_s <= 0:
         raise InvalidInput("the poll interval must be positive")
     run_one = gated(_runner(rt).run_one, concurrency)
-    poller = InProcessWorker(run_one, threads=concurrency, poll_s=poll_s)
+    poller = InProcessWorker(run_one, threads=concurrency, poll_s=poll_s, periodic=rt.periodic_tasks())
     stop_timeout_s = rt.settings.job_lease_s
     if not rt.uses_broker:
         plan = WorkerPlan("polling", concurrency, poll_s, None, None)

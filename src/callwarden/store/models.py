@@ -79,6 +79,11 @@ class Call(Base):
     disclosure_status: Mapped[str | None] = mapped_column(String(32))
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # A legal hold stops every scheduled deletion of the call until a person releases it.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    legal_hold_by: Mapped[str | None] = mapped_column(String(200))
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -153,6 +158,36 @@ class StageResult(Base):
     output: Mapped[dict[str, Any]] = mapped_column(JSON)
     output_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScheduledDeletion(Base):
+    """A deletion a retention policy asked for: due at ``due_at``, run once, or cancelled by a person.
+
+    One row per call and scope: a re-run pipeline finds it and schedules nothing twice. The lease columns let
+    one worker own an execution while it re-encodes audio outside any transaction.
+    """
+
+    __tablename__ = "scheduled_deletions"
+    __table_args__ = (
+        Index("ux_scheduled_deletions_call_scope", "call_id", "scope", unique=True),
+        Index("ix_scheduled_deletions_open", "executed_at", "cancelled_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(32))
+    cut_at_s: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    executed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(200))
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditRow(Base):
