@@ -27,6 +27,7 @@ from callwarden.services import pipeline as pipeline_service
 from callwarden.services import users as users_service
 from callwarden.services.analyze import analyze_file
 from callwarden.services.ingest import sweep_orphans
+from callwarden.services.redaction_text import BadLine, redact_jsonl
 from callwarden.services.runtime import init_home
 
 app = typer.Typer(help="callwarden: ethical call recording on your own machines.", no_args_is_help=True)
@@ -288,3 +289,21 @@ def work() -> None:
     with runtime() as rt:
         ran = served(lambda: pipeline_service.run_pending(rt, users_service.local_operator()))
     out.print(f"ran {ran} job(s)")
+
+
+@app.command("redact-text")
+def redact_text_command(
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='JSON lines {"text": ...} on stdin.')] = False,
+) -> None:
+    """Redact PII in text: JSON lines on stdin -> {"text": redacted, "spans": [{type, start, end}]} on stdout."""
+    if not jsonl:
+        raise fail('give --jsonl and JSON lines {"text": ...} on stdin', code=2)
+
+    def write(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    try:
+        redact_jsonl(sys.stdin, write)
+    except BadLine as exc:
+        raise fail(str(exc)) from exc

@@ -7,6 +7,7 @@ when one is not, so operators never meet a knob they cannot look up.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -107,6 +108,20 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(
         default=None,
         description="Disclosure policies (JSON): a default and per-campaign methods, deadline, phrases, prompt audio.",
+    )
+    pii_context_until: Literal["next_agent_turn", "seconds"] = Field(
+        default="next_agent_turn",
+        description="What closes a PII context window opened by an agent's request: the next real agent turn "
+        "(backchannels do not count) or only pii_context_max_s.",
+    )
+    pii_context_max_s: float = Field(
+        default=45.0, gt=0, le=600, description="Longest a PII context window runs after the agent's request."
+    )
+    pii_review_below: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="A PII span detected with lower confidence sends the call to redaction review.",
     )
     host: str = Field(default="127.0.0.1", description="Address serve binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port serve listens on.")

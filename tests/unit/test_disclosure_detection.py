@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from callwarden.analysis.disclosure import (
-    PhraseLibrary,
-    assess_disclosure,
-    detect_disclosures,
-    detect_objection,
-    normalise,
-)
+from callwarden.analysis.disclosure import assess_disclosure
+from callwarden.analysis.disclosure_match import detect_disclosures
+from callwarden.analysis.disclosure_text import PhraseLibrary, normalise
+from callwarden.analysis.objection import detect_objection
 from callwarden.domain.disclosure import (
     ConsentAnswer,
     DisclosureHit,
@@ -260,3 +257,11 @@ def test_policy_phrases_extend_and_replace_the_library() -> None:
     custom = DisclosurePolicy(replace_disclosure_phrases=("zz top",))
     assert assess_disclosure(segments, custom).verdict.status == "missing"
     assert LIB.version and len(LIB.disclosure) > 40 and len(LIB.decoys) > 10
+
+
+def test_time_is_where_the_matched_words_start_in_an_unpunctuated_run_on() -> None:
+    """ASR without punctuation gives no sentence start: the time is the matched words', not the segment's."""
+    text = "hi this is tom from acme calling about your energy bill and this call is recorded for quality"
+    hits = detect_disclosures([seg(text, start=3.0)], LIB)
+    assert len(hits) == 1
+    assert hits[0].at_s == pytest.approx(3.0 + 0.35 * 12, abs=0.01)  # "this call is recorded"

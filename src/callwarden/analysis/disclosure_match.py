@@ -1,0 +1,152 @@
+"""Find the agent's verbal recording disclosure in a transcript, robustly to ASR errors and to paraphrase.
+
+People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but "record" alone means nothing
+("our records show", "a track record"). A disclosure hit therefore needs all of:
+- a recording word (record/recorded/recording/monitor…, or an ASR garble of recorded/recording such as
+  "recorder", "re corded", "recoded") that no decoy pattern ("our records", "record high"…) covers;
+- a context word (call, line, conversation, quality, training, consent, purposes…) near it;
+- a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
+  the recording word is a garble.
+A long library phrase matched almost entirely (fuzz.ratio) counts even when ASR lost the recording word itself.
+Only agent and unknown-speaker turns can disclose.
+
+The time of a hit is the start of the words that matched, moved back to the start of their sentence only when
+that is a few words back in the same segment: never into an earlier segment or sentence, which is how a
+transcript without punctuation once put a disclosure 4.6 s early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from callwarden.analysis.disclosure_text import (
+    PhraseLibrary,
+    Token,
+    covered,
+    recording_word,
+    runs_of,
+    sentence_start,
+    tokens_of,
+)
+from callwarden.domain.disclosure import DisclosureHit, DisclosureMethod
+from callwarden.domain.transcript import Segment, Speaker
+
+DISCLOSURE_THRESHOLD = 72.0  # partial_ratio with an exact recording word (measured in tests/unit)
+GARBLED_THRESHOLD = 80.0  # with a garbled one
+# An exact recording word with two different context words around it ("calls ... recorded for quality") is a
+# disclosure in words the library does not have; the score then only has to rule out nonsense (bench/consent.py).
+CONTEXT_BACKED_THRESHOLD = 55.0
+WHOLE_PHRASE_THRESHOLD = 84.0  # fuzz.ratio of a whole long phrase when ASR lost the recording word itself
+_WHOLE_PHRASE_MIN_WORDS = 5
+_WINDOW_BEFORE, _WINDOW_AFTER = 7, 6  # tokens around the recording word that are scored
+_CONTEXT_SPAN = 6  # a context word must be this close to the recording word
+_SENTENCE_REACH = 10  # the time moves back to the sentence start (same segment) only this many tokens
+_MERGE_S = 4.0  # hits closer than this are one disclosure
+_AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
+
+
+def _best(window: str, phrases: Sequence[str]) -> tuple[float, str, int]:
+    """Best partial_ratio of a phrase in `window`: (score, phrase, index of the window word the match starts in)."""
+    best, phrase, start = 0.0, "", 0
+    for candidate in phrases:
+        alignment = fuzz.partial_ratio_alignment(candidate, window)
+        if alignment is not None and alignment.score > best:
+            offset = alignment.dest_start if len(candidate) <= len(window) else 0
+            best, phrase, start = alignment.score, candidate, window[:offset].count(" ")
+    return best, phrase, start
+
+
+def _hit_time_index(run: list[Token], matched_from: int) -> int:
+    return sentence_start(run, matched_from, reach=_SENTENCE_REACH, fallback=0)
+
+
+def _merge(hits: list[DisclosureHit]) -> list[DisclosureHit]:
+    """One hit per disclosure: hits within `_MERGE_S` of each other form a cluster, represented by its best
+    scoring hit (the earliest among equals), whose own time is kept."""
+    clusters: list[list[DisclosureHit]] = []
+    for hit in sorted(hits, key=lambda h: h.at_s):
+        if clusters and hit.at_s - clusters[-1][-1].at_s < _MERGE_S:
+            clusters[-1].append(hit)
+        else:
+            clusters.append([hit])
+    return [max(cluster, key=lambda h: (h.score, -h.at_s)) for cluster in clusters]
+
+
+def merge_hits(*groups: Sequence[DisclosureHit]) -> list[DisclosureHit]:
+    """Hits from several sources (the transcript, the consent-focused ASR pass) as one disclosure per moment."""
+    return _merge([hit for group in groups for hit in group])
+
+
+def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | None = None) -> list[DisclosureHit]:
+    """Verbal disclosures by the agent (or an unknown speaker), in time order."""
+    library = library or PhraseLibrary.shipped()
+    hits: list[DisclosureHit] = []
+    for run in runs_of(tokens_of(segments, _AGENT_SIDE), segments):
+        words = [t.text for t in run]
+        vetoed = covered(words, library.decoys)
+        for k, word in enumerate(words):
+            found = recording_word(word, library)
+            if found is None or k in vetoed:
+                continue
+            canonical, garbled = found
+            near = words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
+            lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
+            window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
+            score, phrase, offset = _best(window, library.disclosure)
+            backed = not garbled and len({w for w in near if w in library.context_words}) >= 2
+            threshold = GARBLED_THRESHOLD if garbled else CONTEXT_BACKED_THRESHOLD if backed else DISCLOSURE_THRESHOLD
+            if score < threshold:
+                continue
+            if not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
+                continue
+            first = _hit_time_index(run, min(lo + offset, k))
+            evidence = {
+                "text": segments[run[first].segment].text.strip(),
+                "matched": " ".join(words[min(first, lo) : hi]),
+                "score": round(score, 1),
+                "speaker": run[k].speaker.value,
+                "phrase": phrase,
+                "library_version": library.version,
+            }
+            if garbled:
+                evidence["garbled"] = word
+            hits.append(DisclosureHit(DisclosureMethod.VERBAL, round(run[first].at_s, 2), round(score, 1), evidence))
+        hits.extend(_whole_phrase_hits(run, segments, library))
+    return _merge(hits)
+
+
+def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: PhraseLibrary) -> list[DisclosureHit]:
+    """Long phrases that match a stretch of words almost entirely even though its recording word was lost
+    ("we return our call for quantity and trading" for "we record our calls for quality and training")."""
+    words = [t.text for t in run]
+    vetoed = covered(words, library.decoys)
+    long_phrases = [p for p in library.disclosure if len(p.split()) >= _WHOLE_PHRASE_MIN_WORDS]
+    hits: list[DisclosureHit] = []
+    for start in range(len(words)):
+        if start in vetoed:
+            continue
+        best, phrase, end = 0.0, "", start
+        for candidate in long_phrases:
+            size = len(candidate.split())
+            for width in (size - 1, size, size + 1):
+                stretch = words[start : start + width]
+                if len(stretch) < width or not any(w in library.context_words for w in stretch):
+                    continue
+                score = fuzz.ratio(candidate, " ".join(stretch))
+                if score > best:
+                    best, phrase, end = score, candidate, start + width
+        if best >= WHOLE_PHRASE_THRESHOLD and not vetoed & set(range(start, end)):
+            first = _hit_time_index(run, start)
+            evidence = {
+                "text": segments[run[start].segment].text.strip(),
+                "matched": " ".join(words[start:end]),
+                "score": round(best, 1),
+                "speaker": run[start].speaker.value,
+                "phrase": phrase,
+                "library_version": library.version,
+                "whole_phrase": True,
+            }
+            hits.append(DisclosureHit(DisclosureMethod.VERBAL, round(run[first].at_s, 2), round(best, 1), evidence))
+    return hits

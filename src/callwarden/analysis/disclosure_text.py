@@ -1,0 +1,194 @@
+"""The text side of disclosure and objection detection: how words are normalised, the phrase library, and the
+chosen speakers' words as timed tokens split into runs that never bridge a long pause.
+
+Shared by verbal disclosure detection (``analysis.disclosure_match``) and objection detection
+(``analysis.objection``), so both see a transcript in exactly the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from importlib.resources import files
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from callwarden.domain.disclosure import DisclosurePolicy
+from callwarden.domain.transcript import Segment, Speaker
+
+JOIN_GAP_S = 1.5  # windows run across a segment boundary only when the turns are this close
+SENTENCE_BACK = 14  # a hit's time moves back to its sentence start when that is at most this many tokens back
+_NUMBER_TEXT = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+)
+_CONTRACTIONS = (
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"\b(it|that|there|what|he|she|this)'s\b"), r"\1 is"),
+    (re.compile(r"'s\b"), ""),
+)
+_NUMBERS = dict(enumerate(_NUMBER_TEXT.split()))
+_SPELLING = {"ok": "okay", "cannot": "can not", "dont": "do not", "im": "i am", "recordin": "recording"}
+_SENTENCE_END = re.compile(r"[.?!]$")
+_GARBLE_TARGETS = ("recorded", "recording")
+_GARBLE_SIMILARITY = 0.8
+
+
+def normalise(text: str) -> list[str]:
+    """Words as the matcher compares them: lowercase, contractions expanded, small numbers spelt out, no
+    punctuation, hyphenated words split, and "re corded"-style splits of recorded/recording joined."""
+    folded = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("`", "'")
+    for pattern, replacement in _CONTRACTIONS:
+        folded = pattern.sub(replacement, folded)
+    folded = re.sub(r"[-\u2010-\u2014/_]+", " ", folded)
+    words: list[str] = []
+    for raw in re.sub(r"[^\w\s]", " ", folded).split():
+        if raw.isdigit() and int(raw) in _NUMBERS:
+            words.append(_NUMBERS[int(raw)])
+        else:
+            words.extend(_SPELLING.get(raw, raw).split())
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] == "re" and word.startswith("cord"):
+            joined[-1] = "re" + word
+        else:
+            joined.append(word)
+    return joined
+
+
+@dataclass(frozen=True)
+class PhraseLibrary:
+    """The shipped phrase library (``rules/disclosure_phrases.json``), normalised, possibly with a policy's edits."""
+
+    version: str
+    disclosure: tuple[str, ...]
+    objection: tuple[str, ...]
+    consent: tuple[str, ...]
+    refusal: tuple[str, ...]
+    cancellers: tuple[tuple[str, ...], ...]
+    decoys: tuple[tuple[str, ...], ...]
+    recording_words: frozenset[str]
+    context_words: frozenset[str]
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> PhraseLibrary:
+        def texts(key: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys(" ".join(normalise(p)) for p in raw.get(key, ()) if normalise(p)))
+
+        return cls(
+            version=str(raw.get("version", "unversioned")),
+            disclosure=texts("disclosure"),
+            objection=texts("objection"),
+            consent=texts("consent"),
+            refusal=texts("refusal"),
+            cancellers=tuple(tuple(p.split()) for p in texts("objection_cancellers")),
+            decoys=tuple(tuple(p.split()) for p in texts("decoys")),
+            recording_words=frozenset(raw.get("recording_words", ())),
+            context_words=frozenset(raw.get("context_words", ())),
+        )
+
+    @classmethod
+    def shipped(cls) -> PhraseLibrary:
+        """The library shipped with callwarden."""
+        text = files("callwarden.rules").joinpath("disclosure_phrases.json").read_text(encoding="utf-8")
+        return cls.from_dict(json.loads(text))
+
+    def for_policy(self, policy: DisclosurePolicy) -> PhraseLibrary:
+        """This library with a campaign's additions and replacements applied."""
+
+        def merged(base: tuple[str, ...], extra: Sequence[str], instead: Sequence[str]) -> tuple[str, ...]:
+            chosen = [" ".join(normalise(p)) for p in (instead or base)] + [" ".join(normalise(p)) for p in extra]
+            return tuple(dict.fromkeys(p for p in chosen if p))
+
+        return replace(
+            self,
+            disclosure=merged(self.disclosure, policy.extra_disclosure_phrases, policy.replace_disclosure_phrases),
+            objection=merged(self.objection, policy.extra_objection_phrases, policy.replace_objection_phrases),
+            consent=merged(self.consent, policy.extra_consent_phrases, ()),
+        )
+
+
+@dataclass(frozen=True)
+class Token:
+    """One normalised word with its time, speaker, segment index and whether it opens a sentence."""
+
+    text: str
+    at_s: float
+    speaker: Speaker
+    segment: int
+    sentence_start: bool
+
+
+def tokens_of(segments: Sequence[Segment], speakers: frozenset[Speaker]) -> list[Token]:
+    """The chosen speakers' words in time order, each with its time and whether it opens a sentence."""
+    out: list[Token] = []
+    for index, segment in sorted(enumerate(segments), key=lambda item: item[1].start_s):
+        if segment.speaker not in speakers:
+            continue
+        pieces = [(w.text, w.start_s) for w in segment.words] or [(segment.text, segment.start_s)]
+        opens = True
+        for text, at_s in pieces:
+            for position, word in enumerate(normalise(text)):
+                out.append(Token(word, at_s, segment.speaker, index, opens and position == 0))
+                opens = False
+            if _SENTENCE_END.search(text.strip()):
+                opens = True
+    return out
+
+
+def runs_of(tokens: list[Token], segments: Sequence[Segment]) -> list[list[Token]]:
+    """Tokens split where consecutive segments are far apart in time (a window never spans a long pause)."""
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if runs:
+            last = runs[-1][-1]
+            near = segments[token.segment].start_s - segments[last.segment].end_s <= JOIN_GAP_S
+            if token.segment == last.segment or near:
+                runs[-1].append(token)
+                continue
+        runs.append([token])
+    return runs
+
+
+def covered(words: list[str], patterns: Iterable[tuple[str, ...]]) -> set[int]:
+    """Indices of `words` inside any occurrence of any pattern."""
+    hit: set[int] = set()
+    for pattern in patterns:
+        size = len(pattern)
+        for start in range(len(words) - size + 1):
+            if tuple(words[start : start + size]) == pattern:
+                hit.update(range(start, start + size))
+    return hit
+
+
+def sentence_start(run: list[Token], index: int, *, reach: int = SENTENCE_BACK, fallback: int = 7) -> int:
+    """Index of the first token of the sentence holding `index`: never in another segment and at most `reach`
+    tokens back; with no sentence start that close (a transcript without punctuation), `fallback` tokens back."""
+    for back in range(index, max(-1, index - reach - 1), -1):
+        if run[back].sentence_start or back == 0 or run[back - 1].segment != run[index].segment:
+            return back
+    return max(0, index - min(fallback, reach))
+
+
+def recording_word(word: str, library: PhraseLibrary) -> tuple[str, bool] | None:
+    """(canonical form, garbled?) when `word` is a recording word or an ASR garble of recorded/recording
+    ("recorder", "recoded")."""
+    if word in library.recording_words:
+        return word, False
+    if word.startswith("re") and len(word) >= 6:
+        for target in _GARBLE_TARGETS:
+            if Levenshtein.normalized_similarity(word, target) >= _GARBLE_SIMILARITY:
+                return target, True
+    return None

@@ -1,0 +1,161 @@
+"""The prospect's objection to being recorded, and their answer to a disclosure that asks for consent.
+
+An objection is a fuzzy match against the objection phrases around a trigger word (record, consent,
+permission, off, stop) whose negation agrees with the phrase ("I do consent" does not match "I do not
+consent") and that no canceller ("I don't mind", "that's fine") turns around. A plain "no" answering a
+disclosure that asks for consent is an objection too. Only prospect and unknown-speaker turns can object or
+answer. The time is that of the first word of the sentence holding the match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from callwarden.analysis.disclosure_text import (
+    PhraseLibrary,
+    covered,
+    normalise,
+    recording_word,
+    runs_of,
+    sentence_start,
+    tokens_of,
+)
+from callwarden.domain.disclosure import ConsentAnswer, DisclosureHit, Objection
+from callwarden.domain.transcript import Segment, Speaker
+
+OBJECTION_THRESHOLD = 85.0
+NEGATED_OBJECTION_THRESHOLD = 72.0  # when a negation stands right before the recording word ("not ... recorded")
+_WINDOW_BEFORE = 7  # tokens before the trigger word that are scored
+_NEGATIONS = frozenset({"not", "no", "never", "nobody", "refuse", "object", "rather", "prefer", "stop", "off"})
+_OBJECTION_TRIGGERS = frozenset({"record", "recorded", "recording", "tape", "consent", "permission", "off", "stop"})
+_FUNCTION_TEXT = (
+    "i me my you your we our it this that the a an to be being is am are was do does did not no can could would "
+    "please with of on for call"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
+_PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
+
+
+def _best_aligned(words: list[str], phrases: Sequence[str]) -> tuple[float, str]:
+    """Best fuzz.ratio of a phrase against word windows of about its own length: unlike partial_ratio, a
+    different verb ("remember the recording" against "stop the recording") costs its full weight."""
+    best, phrase = 0.0, ""
+    for candidate in phrases:
+        size = len(candidate.split())
+        for width in range(max(1, size - 1), size + 2):
+            for start in range(max(1, len(words) - width + 1)):
+                score = fuzz.ratio(candidate, " ".join(words[start : start + width]))
+                if score > best:
+                    best, phrase = score, candidate
+    return best, phrase
+
+
+def _negated(words: list[str]) -> bool:
+    return any(w in _NEGATIONS for w in words)
+
+
+def cancelled(words: list[str], library: PhraseLibrary) -> bool:
+    """Whether a canceller ("don't mind", "okay with") turns the words around; "not okay with" does not."""
+    for pattern in library.cancellers:
+        size = len(pattern)
+        for start in range(len(words) - size + 1):
+            if tuple(words[start : start + size]) == pattern and words[start - 1 : start] != ["not"]:
+                return True
+    return False
+
+
+def _content_present(phrase: str, words: list[str]) -> bool:
+    """Every content word of `phrase` (not a function word) is in `words`, allowing ASR-sized misspellings."""
+    for word in phrase.split():
+        if word in _FUNCTION_WORDS:
+            continue
+        if not any(Levenshtein.normalized_similarity(word, w) >= 0.75 for w in words):
+            return False
+    return True
+
+
+def detect_objection(
+    segments: Sequence[Segment],
+    library: PhraseLibrary | None = None,
+    disclosures: Sequence[DisclosureHit] = (),
+) -> Objection | None:
+    """The prospect's first objection to being recorded, or None."""
+    library = library or PhraseLibrary.shipped()
+    found: list[Objection] = []
+    for run in runs_of(tokens_of(segments, _PROSPECT_SIDE), segments):
+        words = [t.text for t in run]
+        vetoed = covered(words, library.decoys)
+        for k, word in enumerate(words):
+            trigger = recording_word(word, library)
+            if (trigger is None and word not in _OBJECTION_TRIGGERS) or k in vetoed:
+                continue
+            first = sentence_start(run, k)
+            lo, hi = min(first, max(0, k - _WINDOW_BEFORE)), min(len(words), k + 5)
+            window_words = words[lo:hi]
+            score, phrase = _best_aligned(window_words, library.objection)
+            negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
+            needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
+            if score < needed or cancelled(window_words, library) or not _content_present(phrase, window_words):
+                continue
+            if _negated(phrase.split()) and not _negated(window_words):
+                continue
+            segment = segments[run[k].segment]
+            evidence = {
+                "text": segment.text.strip(),
+                "matched": " ".join(window_words),
+                "score": round(score, 1),
+                "speaker": run[k].speaker.value,
+                "phrase": phrase,
+                "library_version": library.version,
+            }
+            found.append(Objection(round(run[first].at_s, 2), evidence))
+            break
+    for kind, answer in answers(segments, disclosures, library, window_s=10.0):
+        if kind == "refusal":
+            found.append(Objection(answer.at_s, {**dict(answer.evidence), "reason": "refused_consent_question"}))
+    return min(found, key=lambda o: o.at_s) if found else None
+
+
+def answers(
+    segments: Sequence[Segment], disclosures: Sequence[DisclosureHit], library: PhraseLibrary, window_s: float
+) -> list[tuple[str, ConsentAnswer]]:
+    """The prospect's first turn after each disclosure, classified as consent or refusal (or skipped)."""
+    out: list[tuple[str, ConsentAnswer]] = []
+    turns = sorted((s for s in segments if s.speaker in _PROSPECT_SIDE), key=lambda s: s.start_s)
+    for hit in disclosures:
+        asked = str(hit.evidence.get("matched", ""))
+        question = bool(_CONSENT_QUESTION & set(asked.split()))
+        reply = next((s for s in turns if hit.at_s < s.start_s <= hit.at_s + window_s), None)
+        if reply is None:
+            continue
+        words = normalise(reply.text)[:6]
+        text = " ".join(words)
+        evidence = {"text": reply.text.strip(), "speaker": reply.speaker.value}
+        mind = "mind" in asked.split()
+        consent = any(text == c or text.startswith(c + " ") for c in library.consent) or cancelled(words, library)
+        refusal = any(text == r or text.startswith(r + " ") for r in library.refusal)
+        if (mind and words[:1] == ["no"]) or (mind and words[:3] == ["not", "at", "all"]):
+            consent, refusal = True, False
+        elif mind and words[:1] == ["yes"]:
+            consent, refusal = False, True
+        at_s = reply.words[0].start_s if reply.words else reply.start_s
+        if refusal and not consent and question:
+            out.append(("refusal", ConsentAnswer(round(at_s, 2), evidence)))
+        elif consent and not refusal:
+            out.append(("consent", ConsentAnswer(round(at_s, 2), evidence)))
+    return out
+
+
+def detect_consent_answers(
+    segments: Sequence[Segment],
+    disclosures: Sequence[DisclosureHit],
+    library: PhraseLibrary | None = None,
+    window_s: float = 20.0,
+) -> list[ConsentAnswer]:
+    """The prospect's explicit yes after each disclosure (opt-in markets), within `window_s` of it."""
+    library = library or PhraseLibrary.shipped()
+    return [answer for kind, answer in answers(segments, disclosures, library, window_s) if kind == "consent"]
