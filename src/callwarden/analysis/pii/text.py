@@ -20,12 +20,22 @@ from callwarden.analysis.pii.spoken import normalise
 from callwarden.domain.pii import PiiSource, PiiType, TextSpan
 
 
-def merge(spans: Sequence[TextSpan]) -> list[TextSpan]:
-    """Sorted, non-overlapping spans; overlapping ones are joined and take the more confident one's type."""
+def merge(spans: Sequence[TextSpan], text: str | None = None) -> list[TextSpan]:
+    """Sorted, non-overlapping spans; overlapping ones are joined and take the more confident one's type.
+
+    Given the ``text``, neighbours of one type with only spaces or punctuation between them become one span too
+    (one placeholder for one number read in pieces).
+    """
     merged: list[TextSpan] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        if merged and span.start < merged[-1].end:
-            last = merged[-1]
+        last = merged[-1] if merged else None
+        touching = (
+            last is not None
+            and text is not None
+            and last.type is span.type
+            and not any(c.isalnum() for c in text[last.end : span.start])
+        )
+        if last is not None and (span.start < last.end or touching):
             lead = last if last.confidence >= span.confidence else span
             merged[-1] = TextSpan(lead.type, last.start, max(last.end, span.end), lead.confidence, lead.source)
         else:
@@ -45,7 +55,7 @@ def detect(text: str, hint: PiiType | None = None) -> list[TextSpan]:
     for f in found:
         start, end = norm.to_original(f.start, f.end)
         spans.append(TextSpan(f.type, start, end, f.confidence, f.source))
-    return merge(spans)
+    return merge(spans, text)
 
 
 def find_pii_in_text(text: str) -> list[TextSpan]:

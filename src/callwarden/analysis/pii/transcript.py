@@ -108,14 +108,14 @@ def _context_spans(text: str, start: int, end: int, found: Sequence[TextSpan], w
     return spans
 
 
-def _widen(spans: Sequence[TextSpan], offsets: Sequence[tuple[int, int]]) -> list[TextSpan]:
+def _widen(spans: Sequence[TextSpan], offsets: Sequence[tuple[int, int]], text: str) -> list[TextSpan]:
     widened = []
     for span in spans:
         inside = [(a, b) for a, b in offsets if a < span.end and span.start < b]
         start = min([span.start, *(a for a, _ in inside)])
         end = max([span.end, *(b for _, b in inside)])
         widened.append(replace(span, start=start, end=end))
-    return merge(widened)
+    return merge(widened, text)
 
 
 def _redact_segment(seg: Segment, text: str, offsets: Sequence[tuple[int, int]], spans: Sequence[TextSpan]) -> Segment:
@@ -163,8 +163,8 @@ def find_pii_in_segments(segments: Sequence[Segment], settings: PiiSettings = Pi
             context = _context_spans(text, start, end, found, window)
             if context and all(c.confidence == BLIND_CONFIDENCE for c in context):
                 reasons.append(f"segment {index}: {window.type.value} window with nothing recognisable")
-            found = merge([*found, *context])
-        found = _widen(found, offsets) if seg.words else found
+            found = merge([*found, *context], text)
+        found = _widen(found, offsets, text) if seg.words else found
         redacted[index] = _redact_segment(seg, text, offsets, found)
         for span in found:
             start_s, end_s = _times(seg, offsets, span)
