@@ -38,3 +38,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Redaction benchmark in its own environment: presidio-analyzer (pattern recognizers only) never enters .venv.
+bench-redaction:
+	test -d .venv-bench || $(PY) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r bench/requirements-redaction.txt
+	PYTHONPATH=src .venv-bench/bin/python bench/redaction.py

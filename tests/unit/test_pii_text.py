@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callwarden.analysis.pii import find_pii_in_text, redact_text
+from callwarden.analysis.pii.checksums import aba_valid, luhn_valid
 from callwarden.domain.pii import PiiSource, PiiType, TextSpan
 
 
@@ -59,6 +60,9 @@ def test_redacts(text: str, expected: str) -> None:
         "three people drive to work",
         "the meeting on March 3rd",
         "look at the card",
+        "When: 2000-04-16 11:34:35",
+        "keep getting address 86.121.97.248 blocked",
+        "ZIP: 75534-030",
     ],
 )
 def test_decoys_stay(text: str) -> None:
@@ -88,3 +92,22 @@ def test_a_long_unknown_run_is_redacted_anyway() -> None:
 def test_redact_text_rejects_a_span_outside_the_text() -> None:
     with pytest.raises(ValueError, match="outside"):
         redact_text("short", [TextSpan(PiiType.CVV, 3, 9, 1.0, PiiSource.PATTERN)])
+
+
+def test_house_numbers_belong_to_the_address_not_a_phone() -> None:
+    assert types("send it to 975 3968 Bay Street, Toronto") == ["STREET_ADDRESS"]
+    assert types("3747 3911 fourth avenue") == ["STREET_ADDRESS"]
+
+
+def test_an_id_without_a_type_of_its_own_is_still_redacted() -> None:
+    assert types("my driver's license number is 2270-66-1551") == ["BANK_ACCOUNT"]
+
+
+@pytest.mark.parametrize(("digits", "valid"), [("021000021", True), ("011000015", True), ("021000022", False)])
+def test_aba_routing_checksum(digits: str, valid: bool) -> None:
+    assert aba_valid(digits) is valid
+
+
+@pytest.mark.parametrize(("digits", "valid"), [("4532015112830366", True), ("79927398713", True), ("1234", False)])
+def test_luhn_checksum(digits: str, valid: bool) -> None:
+    assert luhn_valid(digits) is valid

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from callwarden.analysis.pii.runs import Finding
+from callwarden.analysis.pii.finding import Finding
 from callwarden.domain.pii import PiiSource, PiiType
 
 _STOP = (

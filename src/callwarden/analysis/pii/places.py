@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from callwarden.analysis.pii.runs import Finding
+from callwarden.analysis.pii.finding import Finding
 from callwarden.domain.pii import PiiSource, PiiType
 
 _SUFFIX = (
@@ -23,13 +23,14 @@ _NOT_A_NAME = (
     r"(?!(?:the|a|an|of|to|and|or|for|in|on|at|by|we|i|you|he|she|they|it|is|are|was|people|persons?|times?"
     r"|minutes?|hours?|days?|weeks?|months?|years?|dollars?|cents?|percent|miles?|more|other|kids|cars)\b)"
 )
-_NAME_WORD = rf"{_NOT_A_NAME}[A-Za-z][\w'’.-]*"
+_NAME_WORD = rf"(?:{_NOT_A_NAME}[A-Za-z][\w'’.-]*|\d+(?:st|nd|rd|th))"
 _CITY = r"(?:,?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,?\s+[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?)"
 _ADDRESS = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?\s+(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}\s+{_SUFFIX}"
     rf"(?:,?\s*{_UNIT})?{_CITY}?",
     re.IGNORECASE,
 )
+STREET_AFTER = re.compile(rf"\s+(?:{_NAME_WORD}\s+){{0,3}}{_NAME_WORD}\s+{_SUFFIX}", re.IGNORECASE)
 _UNIT_ALONE = re.compile(r"\b(?:apt|apartment|suite|ste|unit)\.?\s*#?\s*\d{1,6}\b", re.IGNORECASE)
 _MILITARY = re.compile(r"\b(?:PSC|CMR|Unit)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s+APO\s+A[AEP]\s+\d{5})?")
 

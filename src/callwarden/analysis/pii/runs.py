@@ -7,16 +7,19 @@ A run is found in the normalised text (spoken numbers already digits), so "4532 
 3. its shape: a "+", "(area)" or extension makes a phone; 13-19 digits, or 12 without separators, a card;
    3-2-4 an SSN; other grouped runs of 7-15 digits, or 10-11 digits, a phone.
 A run of 6 or more digits that none of these explains is still redacted (BANK_ACCOUNT, low confidence: fail
-closed). Prices ("$49.99", "300 dollars") are not PII; shorter runs with no keyword ("three people",
+closed; an ID we have no type for, "license number ...", goes there too). Prices ("$49.99", "300
+dollars"), ZIP codes, ISO dates, IP addresses, and house or unit numbers (the address detector's) are not
+PII runs; shorter runs with no keyword ("three people",
 "at 9 30") are left alone.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from callwarden.analysis.pii.checksums import aba_valid, luhn_valid
+from callwarden.analysis.pii.finding import Finding
+from callwarden.analysis.pii.places import STREET_AFTER
 from callwarden.analysis.pii.vocabulary import vocabulary
 from callwarden.domain.pii import PiiSource, PiiType
 
@@ -25,8 +28,15 @@ _RUN = re.compile(
     r"(?:\+ ?)?(?:\(\d{1,4}\) ?)?"
     r"\d+(?:(?: ?[-.] ?| | ?\(\d{1,4}\) ?)\d+)*"
     r"(?: ?(?:x|ext\.?) ?\d{1,5})?"
-    r"(?![\w@]|[-/.]\d)"
+    r"(?![\w@]|[-/.:]\d)"
 )
+_NOT_A_NUMBER = re.compile(
+    r"^(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?: \d\d?)?"  # an ISO date (and the hour of its time)
+    r"|(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})$"  # an IP address
+)
+_NOT_PII_BEFORE = re.compile(r"\b(?:zip|zip code|postal code|post code|postcode|zipcode)\W{0,3}$", re.IGNORECASE)
+_UNIT_BEFORE = re.compile(r"\b(?:suite|ste|apt|apartment|unit|box)\.?\s*#?\s*$", re.IGNORECASE)
+_OTHER_ID = re.compile(r"\b(?:licen[cs]e|passport|id|identification|member|policy|reference)\b[\w\s#:]{0,20}$", re.I)
 _EXTENSION = re.compile(r" ?(?:x|ext\.?) ?\d{1,5}$")
 _CURRENCY_BEFORE = re.compile(r"[$€£¥]\s?$|\b(?:usd|eur|gbp)\s?$", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(r"^\s?(?:dollars?|bucks|cents?|percent|%|usd|euros?|pounds|k\b)", re.IGNORECASE)
@@ -43,17 +53,6 @@ _FITS: dict[PiiType, tuple[int, int]] = {
 }
 _HINT_FITS = {**_FITS, PiiType.CREDIT_CARD: (8, 20), PiiType.US_SSN: (4, 11)}  # ASR adds and drops digits
 FAIL_CLOSED_DIGITS = 6
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A typed range of the normalised text."""
-
-    type: PiiType
-    start: int
-    end: int
-    confidence: float
-    source: PiiSource
 
 
 def _groups(run: str) -> list[int]:
@@ -120,7 +119,14 @@ def classify_run(text: str, start: int, end: int, hint: PiiType | None = None) -
     run = text[start:end]
     if _CURRENCY_BEFORE.search(text[max(0, start - 5) : start]) or _CURRENCY_AFTER.search(text[end : end + 10]):
         return None
+    if _NOT_A_NUMBER.match(run) or _NOT_PII_BEFORE.search(text[max(0, start - 15) : start]):
+        return None
+    before = text[max(0, start - _BEFORE_CHARS) : start]
+    if _UNIT_BEFORE.search(before) or STREET_AFTER.match(text[end : end + 60]):
+        return None  # a house or unit number: the address detector owns it
     digits = re.sub(r"\D", "", _EXTENSION.sub("", run))
+    if len(digits) >= FAIL_CLOSED_DIGITS and _OTHER_ID.search(before):
+        return Finding(PiiType.BANK_ACCOUNT, start, end, 0.5, PiiSource.PATTERN)  # an ID we have no type for
     kind = _by_keyword(text, start, end, len(digits))
     if kind is not None:
         checked = _checked(kind, digits, 0.9, PiiSource.PATTERN)

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 from callwarden.analysis.pii.dates import find_dates
 from callwarden.analysis.pii.emails import find_emails
+from callwarden.analysis.pii.finding import Finding
 from callwarden.analysis.pii.people import find_people
 from callwarden.analysis.pii.places import find_addresses
-from callwarden.analysis.pii.runs import Finding, find_runs
+from callwarden.analysis.pii.runs import find_runs
 from callwarden.analysis.pii.spoken import normalise
 from callwarden.domain.pii import PiiSource, PiiType, TextSpan
 
