@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
@@ -18,6 +22,9 @@ from callwarden.domain.retention import (
     plan_objection_deletion,
 )
 from callwarden.domain.transcript import Segment, Speaker
+from callwarden.pipeline.consent import ConsentPolicies
+from callwarden.pipeline.objection_stage import PolicyActionsStage
+from callwarden.pipeline.stage import StageInput
 
 SEGMENTS = [
     Segment(Speaker.AGENT, 0.5, 4.0, "this call is recorded for quality"),
@@ -106,3 +113,37 @@ def test_states() -> None:
     assert state(on_hold=True) is DeletionState.HELD
     assert state(on_hold=True, executed_at=past) is DeletionState.EXECUTED
     assert state(cancelled_at=past) is DeletionState.CANCELLED
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the policy stage reads of its StageInput (the rest of the contract is the runner's business)."""
+
+    metadata: dict[str, Any]
+    upstream: dict[str, dict[str, Any]]
+    read_artifact: Callable[[str], bytes]
+
+
+def stage_input(status: str, campaign: str | None = None) -> StageInput:
+    transcript = json.dumps({"segments": [s.to_dict() for s in SEGMENTS]}).encode()
+    given = Given(
+        metadata={"campaign": campaign, "duration_s": 12.0},
+        upstream={"transcribe": {}, "consent": {"disclosure": {"status": status}, "objection": {"at_s": 4.5}}},
+        read_artifact=lambda kind: transcript,
+    )
+    return cast(StageInput, given)
+
+
+def test_policy_stage_schedules_for_objected_calls_only_as_the_campaign_says() -> None:
+    policies = ConsentPolicies.from_dict(
+        {"default": {"objection_grace_days": 1}, "campaigns": {"keep": {"on_objection": "restrict"}}}
+    )
+    stage = PolicyActionsStage(policies)
+    assert not stage.able_to_run(stage_input("late"))
+    output = stage.run(stage_input("objected"))
+    assert output.call_changes is not None and output.call_changes.schedule_deletion is not None
+    request = output.call_changes.schedule_deletion
+    assert request.scope is DeletionScope.AFTER_OBJECTION and request.grace_days == 1
+    assert request.cut_at_s == pytest.approx(7.2 + OBJECTION_PAD_S) and request.policy_version == policies.version
+    kept = stage.run(stage_input("objected", campaign="keep"))
+    assert kept.call_changes is None and kept.data == {"on_objection": "restrict", "deletion": None}
