@@ -132,7 +132,11 @@ def turns(*lines: tuple[Speaker, str] | Turn) -> tuple[Turn, ...]:
 
 
 def spec(name: str, script: tuple[Turn, ...], agent: str, prospect: str, **options: Any) -> CallSpec:
-    return CallSpec(name, script, agent_voice=VOICES[agent], prospect_voice=VOICES[prospect], **options)
+    return spec_with(name, script, VOICES[agent], VOICES[prospect], **options)
+
+
+def spec_with(name: str, script: tuple[Turn, ...], agent: Voice, prospect: Voice, **options: Any) -> CallSpec:
+    return CallSpec(name, script, agent_voice=agent, prospect_voice=prospect, **options)
 
 
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
@@ -604,9 +608,12 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
                     "transcript": [f"{s['speaker']}@{s['start_s']:.1f}: {s['text']}" for s in o.predicted["segments"]],
                 }
             )
+    decoy_calls = [o for o in done if o.truth.status == "missing"]
     return {
         "n": len(outcomes),
         "errors": len(outcomes) - len(done),
+        "decoy_false_disclosures": sum(o.predicted["disclosure"]["status"] in ("given", "late") for o in decoy_calls),
+        "decoy_calls": len(decoy_calls),
         "status_accuracy": round(sum(t == p for t, p in pairs) / len(pairs), 3) if pairs else None,
         "per_status": per_status,
         "confusion_truth_to_predicted": confusion,
@@ -619,6 +626,16 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
+def focus_cost(outcomes: list[Outcome]) -> float | None:
+    """Mean seconds the consent-focused ASR pass added per call."""
+    costs = [
+        o.predicted["transcription"]["consent_focus"]["compute_s"]
+        for o in outcomes
+        if o.error is None and o.predicted["transcription"].get("consent_focus")
+    ]
+    return round(statistics.mean(costs), 2) if costs else None
+
+
 QUICK = ("given-heads-up", "late-oh-by-the-way", "missing-our-records", "objected-early", "ivr-noisy-prompt")
 
 
@@ -626,21 +643,36 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a handful of calls only")
     parser.add_argument("--keep", type=Path, help="synthesise the calls here (default: a cache dir under tmp)")
+    parser.add_argument("--part", choices=("all", "tuning", "heldout"), default="all", help="which part to run")
+    parser.add_argument("--only", help="comma-separated call names (iterate on a few)")
     args = parser.parse_args()
     if missing := tools_missing():
         log(f"missing tools: {', '.join(missing)}")
         return 2
     work = args.keep or Path(tempfile.gettempdir()) / "callwarden-bench-consent"
     prompts = make_prompts(work / "prompts")
-    chosen = [c for c in cases() if not args.quick or c.spec.name in QUICK]
+    from consent_heldout import held_out_cases  # it builds on this module's helpers
+
+    parts = {"tuning": cases(), "heldout": held_out_cases()}
+    names = set(args.only.split(",")) if args.only else None
+    chosen = [
+        (part, c)
+        for part, group in parts.items()
+        if args.part in ("all", part)
+        for c in group
+        if (not args.quick or c.spec.name in QUICK) and (names is None or c.spec.name in names)
+    ]
     settings = Settings()
     outcomes: list[Outcome] = []
+    part_of: dict[str, str] = {}
     started = time.perf_counter()
-    for number, case in enumerate(chosen):
+    for number, (part, case) in enumerate(chosen):
+        part_of[case.spec.name] = part
         spec_ = case.spec
         if case.prompt is not None:
             spec_ = spec_.with_options(ivr=prompts[case.prompt])
-        call = make_call(spec_, work / "calls", seed=1000 + number)
+        seed = {"tuning": 1000, "heldout": 2000}[part] + parts[part].index(case)  # the same call however chosen
+        call = make_call(spec_, work / "calls", seed=seed)
         truth = truth_of(case, call)
         place_number, _ = NUMBERS[case.where]
         raw_meta = {"from": AGENT_NUMBER, "to": place_number, "direction": "outbound", "agent_region": "US-TX"}
@@ -661,7 +693,11 @@ def main() -> int:
             f"[{number + 1}/{len(chosen)}] {spec_.name} ({call.duration_s:.1f} s): truth {truth.status}, got {got} "
             f"in {outcome.seconds:.1f} s"
         )
-    result = score(outcomes)
+    result: dict[str, Any] = {"all": score(outcomes)}
+    for part in parts:
+        result[part] = score([o for o in outcomes if part_of[o.name] == part])
+        result[part].pop("failures")  # listed once, under "all"
+    result["focused_pass_seconds_per_call"] = focus_cost(outcomes)
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     result["asr_model"] = outcomes[0].predicted.get("transcription", {}).get("model") if outcomes else None
     print(json.dumps(result, indent=2))

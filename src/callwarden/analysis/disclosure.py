@@ -4,8 +4,9 @@ explicit consent, decided under the campaign's policy.
 Verbal evidence comes from the stored transcript and, when the transcribe stage ran one, from the
 consent-focused ASR pass over the opening of the call (``speech.focus``): a second decoding biased toward
 disclosure wording that hears "this call is being recorded" where the plain pass heard "this call is being
-ported". Its words are only extra evidence for disclosure detection: they never replace the transcript, and
-every hit they give says so (``evidence.source = "focused_pass"``).
+ported", and the prospect's "don't record me" where the plain pass heard "don't report me". Its words are only
+extra evidence for disclosure and objection detection: they never replace the transcript, and every hit or
+objection they give says so (``evidence.source = "focused_pass"``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ def assess_disclosure(
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
     extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
     verbal = merge_hits(detect_disclosures(segments, library), extra)
-    objection = detect_objection(segments, library, verbal)
+    objections = [detect_objection(segments, library, verbal)]
+    if focused and (heard := detect_objection(focused, library)) is not None:
+        objections.append(replace(heard, evidence={**dict(heard.evidence), "source": FOCUS_SOURCE}))
+    objection = min((o for o in objections if o is not None), key=lambda o: o.at_s, default=None)
     consents = detect_consent_answers(segments, verbal, library, policy.consent_window_s)
     hits = tuple(sorted([*verbal, *ivr_hits], key=lambda h: h.at_s))
     if policy.require_explicit_yes:  # an IVR prompt's answer comes after the prompt: look for it too

@@ -109,13 +109,17 @@ def assess_consent(
     policy_version: str,
     templates: Sequence[PromptTemplate],
     asr_version: str,
+    focused: Sequence[Segment] = (),
+    focus_settings: Mapping[str, Any] | None = None,
 ) -> ConsentAssessment:
-    """Decide the call's consent verdict and build its record."""
+    """Decide the call's consent verdict and build its record; `focused` holds the consent-focused ASR pass's
+    segments (extra evidence) and `focus_settings` how that pass ran (``FocusedPass.describe``), both None/empty
+    when it did not run."""
     jurisdiction = resolve_jurisdiction(
         metadata.get("from"), metadata.get("to"), metadata.get("direction"), metadata.get("agent_region"), rules
     )
     matches = match_prompts_in_file(audio, templates) if templates and policy.accepts(DisclosureMethod.IVR) else []
-    assessment = assess_disclosure(segments, policy, [m.to_hit() for m in matches if m.matched])
+    assessment = assess_disclosure(segments, policy, [m.to_hit() for m in matches if m.matched], focused=focused)
     # Calling-hours rules protect people who are called: an inbound call (the prospect dialled) is not checked.
     inbound = str(metadata.get("direction") or "").lower() == "inbound"
     hours = [] if inbound else call_hours_verdicts(started_at, jurisdiction, rules)
@@ -126,6 +130,7 @@ def assess_consent(
         "policy": {"version": policy_version, **policy.to_dict()},
         "engines": {
             "asr": asr_version,
+            "consent_focused_asr": _without_cost(focus_settings),
             "phrase_library": assessment.library_version,
             "prompt_matcher": PROMPT_MATCHER if templates else None,
         },
@@ -137,3 +142,8 @@ def assess_consent(
         "started_at": started_at.isoformat() if started_at else None,
     }
     return ConsentAssessment(jurisdiction, assessment, hours, record, compute_hash(record))
+
+
+def _without_cost(focus_settings: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The focused pass's settings as a decision input: what it took to compute is not one (it varies by run)."""
+    return {k: v for k, v in focus_settings.items() if k != "compute_s"} if focus_settings else None

@@ -9,8 +9,9 @@ from callwarden.domain.audit import AuditEvent
 from callwarden.domain.transcript import Segment
 from callwarden.pipeline.consent import ConsentPolicies, assess_consent, prompt_templates
 from callwarden.pipeline.stage import CallChanges, StageInput, StageOutput
-from callwarden.pipeline.transcribe_stage import TRANSCRIPT
+from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.rules.loader import Rules
+from callwarden.speech.focus import FocusedPass
 
 
 class ConsentStage:
@@ -37,8 +38,12 @@ class ConsentStage:
         """Assess, then turn the verdict into flags, restriction and an audit entry holding the record's hash."""
         transcribed = given.upstream.get("transcribe", {})
         segments: list[Segment] = []
+        focused: list[Segment] = []
         if not transcribed.get("skipped"):
             segments = [Segment.from_dict(s) for s in json.loads(given.read_artifact(TRANSCRIPT))["segments"]]
+        focus = transcribed.get("consent_focus")
+        if focus:  # transcripts made before the focused pass existed have none
+            focused = FocusedPass.segments_from_json(json.loads(given.read_artifact(CONSENT_FOCUS)))
         policy = self._policies.for_campaign(given.metadata.get("campaign"))
         started = given.metadata.get("started_at")
         with given.open_audio() as audio:
@@ -53,6 +58,8 @@ class ConsentStage:
                 policy_version=self._policies.version,
                 templates=prompt_templates(policy.prompts) if given.metadata.get("duration_s") else [],
                 asr_version=f"{transcribed.get('model')} | {transcribed.get('version')}",
+                focused=focused,
+                focus_settings=focus,
             )
         return StageOutput(
             {**result.report(), "record": result.record},

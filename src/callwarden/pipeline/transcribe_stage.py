@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 from callwarden.pipeline.stage import StageInput, StageOutput
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import AsrEngine
+from callwarden.speech.focus import FocusSettings
 from callwarden.speech.speakers import ChannelRoles
 
 TRANSCRIPT = "transcript"
+CONSENT_FOCUS = "consent_focus"  # the consent-focused ASR pass's segments (speech.focus), evidence for consent only
 _AGENT_CHANNEL = {"left": "agent,prospect", "0": "agent,prospect", "right": "prospect,agent", "1": "prospect,agent"}
 
 
@@ -26,11 +29,12 @@ class TranscribeStage:
     name = "transcribe"
     depends_on: tuple[str, ...] = ("decode",)
 
-    def __init__(self, engine: AsrEngine, roles: ChannelRoles) -> None:
+    def __init__(self, engine: AsrEngine, roles: ChannelRoles, focus: FocusSettings | None = None) -> None:
         self._engine = engine
         self._roles = roles
+        self._focus = focus or FocusSettings()
         self.engine = engine.name
-        self.version = f"{engine.model} | {engine.version}"
+        self.version = f"{engine.model} | {engine.version} | consent focus {self._focus.window_s:g} s"
         self._lock = threading.Lock()
 
     def able_to_run(self, given: StageInput) -> bool:
@@ -41,9 +45,15 @@ class TranscribeStage:
         """Transcribe; one call at a time per process, since each already uses every core it is given."""
         roles = roles_for(given.metadata.get("agent_channel"), self._roles)
         with given.open_audio() as audio, self._lock:
-            result = transcribe_recording(audio, self._engine, roles)
-        transcript = json.dumps(result.transcript_json(), ensure_ascii=False, allow_nan=False).encode()
-        return StageOutput({**result.summary(), "roles": roles.describe()}, {TRANSCRIPT: transcript})
+            result = transcribe_recording(audio, self._engine, roles, focus=self._focus)
+        artifacts = {TRANSCRIPT: _json_bytes(result.transcript_json())}
+        if result.focused is not None:
+            artifacts[CONSENT_FOCUS] = _json_bytes(result.focused.to_json())
+        return StageOutput({**result.summary(), "roles": roles.describe()}, artifacts)
 
     def cleanup(self) -> None:
         """The engine stays loaded for the next call."""
+
+
+def _json_bytes(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()

@@ -20,9 +20,10 @@ import numpy as np
 
 from callwarden.audio.decode import decode_channels
 from callwarden.audio.probe import AudioSource
-from callwarden.domain.transcript import Segment
+from callwarden.domain.transcript import Segment, Speaker
 from callwarden.speech.activity import frame_energy
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
+from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
 from callwarden.speech.mono import separate_mono
 from callwarden.speech.roles import assign_roles, mono_segments
 from callwarden.speech.speakers import ChannelRoles, merge_channel_segments, suppress_bleed
@@ -42,6 +43,7 @@ class Transcription:
     version: str
     asr: list[dict[str, Any]]
     compute_s: float
+    focused: FocusedPass | None = None  # the consent-focused pass: evidence for consent only, not the transcript
 
     def transcript_json(self) -> dict[str, Any]:
         """The stored (encrypted) transcript: every segment with its words."""
@@ -69,6 +71,7 @@ class Transcription:
             "compute_s": round(self.compute_s, 3),
             "real_time_factor": round(self.compute_s / self.duration_s, 4) if self.duration_s else 0.0,
             "asr": self.asr,
+            "consent_focus": self.focused.describe() if self.focused else None,
         }
 
 
@@ -105,9 +108,15 @@ def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
 
 
 def transcribe_recording(
-    source: AudioSource, engine: AsrEngine, roles: ChannelRoles, *, max_duration_s: float | None = None
+    source: AudioSource,
+    engine: AsrEngine,
+    roles: ChannelRoles,
+    *,
+    max_duration_s: float | None = None,
+    focus: FocusSettings | None = None,
 ) -> Transcription:
-    """Decode ``source`` (a path or seekable file object) and return its speaker turns."""
+    """Decode ``source`` (a path or seekable file object) and return its speaker turns; with `focus` (enabled)
+    also the consent-focused pass over the opening (``speech.focus``), kept apart from the turns."""
     started = time.perf_counter()
     audio = decode_channels(source, target_rate=SAMPLE_RATE, max_duration_s=max_duration_s)
     channels = audio.channel_count
@@ -118,6 +127,11 @@ def transcribe_recording(
         kept = suppress_bleed(per_channel, frame_energy(pair, SAMPLE_RATE))
         segments = merge_channel_segments(kept, roles)
         layout, confidence = "stereo", 1.0
+        focused = None
+        if focus is not None and focus.enabled:
+            agent = 1 if roles.role(1) == Speaker.AGENT else 0
+            pair_order = (agent, 1 - agent)
+            focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order)
     else:
         mono = np.ascontiguousarray(audio.samples[0])
         results = [engine.transcribe(mono)]
@@ -125,6 +139,7 @@ def transcribe_recording(
         assignment = assign_roles(separation.spans, results[0].words, separation_confidence=separation.confidence)
         segments = mono_segments(separation, results[0].words, assignment)
         layout, confidence = "mono", assignment.confidence
+        focused = focused_pass_mono(engine, mono, segments, focus) if focus is not None and focus.enabled else None
     return Transcription(
         segments=segments,
         layout=layout,
@@ -136,4 +151,5 @@ def transcribe_recording(
         version=engine.version,
         asr=[{"channel": i if layout == "stereo" else None, **r.stats.to_dict()} for i, r in enumerate(results)],
         compute_s=time.perf_counter() - started,
+        focused=focused,
     )

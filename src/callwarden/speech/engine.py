@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Protocol
@@ -85,6 +85,7 @@ class AsrSettings:
     vad_filter: bool = True
     language: str = "en"
     hotwords: str | None = None  # words to bias decoding toward (CALLWARDEN_ASR_HOTWORDS)
+    initial_prompt: str | None = None  # text the first window is decoded as if it followed (a style/wording hint)
     temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
     max_tokens_per_s: float = 8.0  # fast speech is ~6 tokens a second with timestamps; a loop has no end
     min_new_tokens: int = 64  # a tight limit distorts beam search near it: it keeps unfinished hypotheses
@@ -154,14 +155,19 @@ class AsrEngine(Protocol):
 
     def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult: ...
 
+    def prompted(self, initial_prompt: str) -> AsrEngine:
+        """This engine decoding as if `initial_prompt` had just been said (a bias toward its wording)."""
+        ...
+
 
 class FasterWhisperEngine:
     """faster-whisper, loaded once on first use (thread-safe); safe to call from several threads at once."""
 
     name = "faster-whisper"
 
-    def __init__(self, settings: AsrSettings | None = None) -> None:
+    def __init__(self, settings: AsrSettings | None = None, *, model_from: FasterWhisperEngine | None = None) -> None:
         self.settings = settings or AsrSettings()
+        self._model_from = model_from  # an engine whose loaded model this one shares (same weights, other options)
         self.model = describe_model(self.settings.model)
         self.version = (
             f"faster-whisper {_package_version('faster-whisper')} / ctranslate2 {_package_version('ctranslate2')}"
@@ -169,8 +175,15 @@ class FasterWhisperEngine:
         self._lock = threading.Lock()
         self._whisper: Any = None
 
+    def prompted(self, initial_prompt: str) -> FasterWhisperEngine:
+        """The same loaded model with `initial_prompt` set: used by the consent-focused pass, never for the
+        stored transcript."""
+        return FasterWhisperEngine(replace(self.settings, initial_prompt=initial_prompt), model_from=self)
+
     def load(self) -> Any:
         """The WhisperModel, loading it on first call; later calls return the same one."""
+        if self._model_from is not None:
+            return self._model_from.load()
         if self._whisper is None:
             with self._lock:
                 if self._whisper is None:
@@ -204,6 +217,7 @@ class FasterWhisperEngine:
             "max_new_tokens": min(_MAX_NEW_TOKENS, max(s.min_new_tokens, math.ceil(s.max_tokens_per_s * window_s))),
             "vad_filter": s.vad_filter,
             "hotwords": s.hotwords,
+            "initial_prompt": s.initial_prompt,
         }
 
     def _segments(self, audio: Float32Array, *, vad: bool) -> tuple[list[Any], float]:

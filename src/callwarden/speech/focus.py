@@ -1,0 +1,128 @@
+"""The consent-focused ASR pass: the opening of a call decoded again, biased toward how people word a recording
+disclosure and an objection, as extra evidence for the consent decision only.
+
+A small model mishears synthetic and narrow-band voices ("this call is being recorded" as "this call is being
+ported"); decoding the same audio as if it followed a typical disclosure (Whisper's ``initial_prompt``) makes it
+hear those words when they are there (bench/consent.py measures it, and that it does not invent them over decoy
+sentences). The bias would distort the rest of a transcript, so this pass never replaces the stored one: its
+segments go to disclosure and objection detection alone, and its settings go into the consent record.
+
+- Stereo: the agent's channel with the disclosure prompt and the prospect's with the objection prompt.
+- Mono: the mix once, with the disclosure prompt; each word takes the speaker of the transcript's turn it
+  falls in (unknown outside every turn), so the prospect's words can still carry an objection.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array
+
+DISCLOSURE_PROMPT = "Hi, just so you know, this call is recorded and monitored for quality and training purposes."
+OBJECTION_PROMPT = "Please do not record me. I do not consent to being recorded. Stop recording."
+_TURN_SLACK_S = 0.3  # a word this close to a turn belongs to it
+_SPLIT_GAP_S = 1.0  # words further apart than this start a new focused segment
+
+
+@dataclass(frozen=True)
+class FocusSettings:
+    """How the focused pass runs: how much of the opening (seconds; 0 turns the pass off) and its prompts."""
+
+    window_s: float = 45.0
+    disclosure_prompt: str = DISCLOSURE_PROMPT
+    objection_prompt: str = OBJECTION_PROMPT
+
+    @property
+    def enabled(self) -> bool:
+        return self.window_s > 0
+
+
+@dataclass(frozen=True)
+class FocusedPass:
+    """The pass's segments (extra evidence, never the transcript) and what made them."""
+
+    segments: list[Segment]
+    settings: FocusSettings
+    engine: str
+    compute_s: float
+
+    def describe(self) -> dict[str, Any]:
+        """The pass as an input of the consent decision: settings and engine, no words."""
+        return {**asdict(self.settings), "engine": self.engine, "compute_s": round(self.compute_s, 3)}
+
+    def to_json(self) -> dict[str, Any]:
+        """Stored encrypted beside the transcript (it holds what was said)."""
+        return {**self.describe(), "segments": [segment.to_dict() for segment in self.segments]}
+
+    @classmethod
+    def segments_from_json(cls, raw: dict[str, Any]) -> list[Segment]:
+        return [Segment.from_dict(item) for item in raw.get("segments", ())]
+
+
+def _opening(samples: Float32Array, window_s: float) -> Float32Array:
+    return np.ascontiguousarray(samples[: int(window_s * SAMPLE_RATE)], dtype=np.float32)
+
+
+def _grouped(words: Sequence[tuple[Speaker, Word]], channel: int | None) -> list[Segment]:
+    """Consecutive words of one speaker, without long gaps, as segments."""
+    groups: list[tuple[Speaker, list[Word]]] = []
+    for speaker, word in words:
+        if groups and groups[-1][0] == speaker and word.start_s - groups[-1][1][-1].end_s < _SPLIT_GAP_S:
+            groups[-1][1].append(word)
+        else:
+            groups.append((speaker, [word]))
+    return [
+        Segment(
+            speaker=speaker,
+            start_s=group[0].start_s,
+            end_s=group[-1].end_s,
+            text="".join(w.text for w in group).strip(),
+            words=tuple(group),
+            channel=channel,
+        )
+        for speaker, group in groups
+    ]
+
+
+def _speaker_at(at_s: float, turns: Sequence[Segment]) -> Speaker:
+    for turn in turns:
+        if turn.start_s - _TURN_SLACK_S <= at_s <= turn.end_s + _TURN_SLACK_S:
+            return turn.speaker
+    return Speaker.UNKNOWN
+
+
+def focused_pass_stereo(
+    engine: AsrEngine, agent: Float32Array, prospect: Float32Array, settings: FocusSettings, channels: tuple[int, int]
+) -> FocusedPass:
+    """Agent channel with the disclosure prompt, prospect channel with the objection prompt."""
+    started = time.perf_counter()
+    segments: list[Segment] = []
+    for speaker, samples, prompt, channel in (
+        (Speaker.AGENT, agent, settings.disclosure_prompt, channels[0]),
+        (Speaker.PROSPECT, prospect, settings.objection_prompt, channels[1]),
+    ):
+        result = engine.prompted(prompt).transcribe(_opening(samples, settings.window_s))
+        segments += _grouped([(speaker, word) for word in result.words], channel)
+    return FocusedPass(
+        sorted(segments, key=lambda s: s.start_s), settings, _name(engine), time.perf_counter() - started
+    )
+
+
+def focused_pass_mono(
+    engine: AsrEngine, mix: Float32Array, turns: Sequence[Segment], settings: FocusSettings
+) -> FocusedPass:
+    """The mix with the disclosure prompt; words take their speaker from the transcript's turns."""
+    started = time.perf_counter()
+    result = engine.prompted(settings.disclosure_prompt).transcribe(_opening(mix, settings.window_s))
+    words = [(_speaker_at((w.start_s + w.end_s) / 2, turns), w) for w in result.words]
+    return FocusedPass(_grouped(words, None), settings, _name(engine), time.perf_counter() - started)
+
+
+def _name(engine: AsrEngine) -> str:
+    return f"{engine.name} {engine.model} | {engine.version}"

@@ -1,0 +1,109 @@
+"""The consent-focused ASR pass: which audio gets which prompt, whose words they are, and how its words count
+as evidence without touching the transcript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from callwarden.analysis.disclosure import FOCUS_SOURCE, assess_disclosure
+from callwarden.domain.disclosure import DisclosureStatus
+from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.speech.engine import SAMPLE_RATE, AsrResult, AsrStats, Float32Array
+from callwarden.speech.focus import (
+    DISCLOSURE_PROMPT,
+    OBJECTION_PROMPT,
+    FocusedPass,
+    FocusSettings,
+    focused_pass_mono,
+    focused_pass_stereo,
+)
+from callwarden.speech.guards import GuardStats
+
+
+def words(text: str, start: float, step: float = 0.4) -> list[Word]:
+    return [Word(" " + w, start + i * step, start + i * step + 0.3, 0.9) for i, w in enumerate(text.split())]
+
+
+@dataclass
+class ScriptedEngine:
+    """Answers each prompt with fixed words; remembers what it was asked (prompt, audio seconds)."""
+
+    by_prompt: dict[str | None, list[Word]]
+    prompt: str | None = None
+    calls: list[tuple[str | None, float]] = field(default_factory=list)
+    name: str = "scripted"
+    model: str = "fake"
+    version: str = "1"
+
+    def prompted(self, initial_prompt: str) -> ScriptedEngine:
+        return ScriptedEngine(self.by_prompt, initial_prompt, self.calls)
+
+    def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
+        self.calls.append((self.prompt, audio.size / SAMPLE_RATE))
+        said = self.by_prompt.get(self.prompt, [])
+        stats = AsrStats(audio.size / SAMPLE_RATE, 0.0, 0.0, 0, GuardStats())
+        return AsrResult(self.name, self.model, self.version, said, [], (), stats)
+
+
+def seconds(n: float) -> Float32Array:
+    return np.zeros(int(n * SAMPLE_RATE), dtype=np.float32)
+
+
+def test_stereo_pass_biases_each_channel_its_own_way_over_the_opening_only() -> None:
+    engine = ScriptedEngine(
+        {
+            DISCLOSURE_PROMPT: words("this call is recorded", 2.0),
+            OBJECTION_PROMPT: words("do not record me", 5.0),
+        }
+    )
+    result = focused_pass_stereo(engine, seconds(90), seconds(90), FocusSettings(window_s=45.0), (0, 1))
+    assert engine.calls == [(DISCLOSURE_PROMPT, 45.0), (OBJECTION_PROMPT, 45.0)]
+    assert [(s.speaker, s.text, s.channel) for s in result.segments] == [
+        (Speaker.AGENT, "this call is recorded", 0),
+        (Speaker.PROSPECT, "do not record me", 1),
+    ]
+    assert result.describe()["window_s"] == 45.0 and "segments" not in result.describe()
+    assert FocusedPass.segments_from_json(result.to_json()) == result.segments
+
+
+def test_mono_words_take_the_speaker_of_the_transcript_turn_they_fall_in() -> None:
+    turns = [Segment(Speaker.AGENT, 0.0, 3.0, "x"), Segment(Speaker.PROSPECT, 6.0, 8.0, "y")]
+    engine = ScriptedEngine({DISCLOSURE_PROMPT: [*words("calls are recorded", 1.0), *words("stop it", 6.2)]})
+    result = focused_pass_mono(engine, seconds(20), turns, FocusSettings())
+    assert [(s.speaker, s.text) for s in result.segments] == [
+        (Speaker.AGENT, "calls are recorded"),
+        (Speaker.PROSPECT, "stop it"),
+    ]
+
+
+def segment(speaker: Speaker, text: str, start: float) -> Segment:
+    said = tuple(words(text, start))
+    return Segment(speaker, start, said[-1].end_s, text, said)
+
+
+def test_focused_words_are_evidence_the_transcript_alone_lacks() -> None:
+    transcript = [segment(Speaker.AGENT, "let us call it being ported for quantity", 3.0)]
+    focused = [segment(Speaker.AGENT, "this call is being recorded for quality", 3.1)]
+    assert assess_disclosure(transcript).verdict.status == DisclosureStatus.MISSING
+    found = assess_disclosure(transcript, focused=focused)
+    assert found.verdict.status == DisclosureStatus.GIVEN
+    assert found.hits[0].evidence["source"] == FOCUS_SOURCE
+
+
+def test_focused_objection_counts_and_says_where_it_came_from() -> None:
+    transcript = [
+        segment(Speaker.AGENT, "this call is recorded for quality", 1.0),
+        segment(Speaker.PROSPECT, "hello do not report me", 5.0),
+    ]
+    focused = [segment(Speaker.PROSPECT, "hello do not record me", 5.0)]
+    assert assess_disclosure(transcript).objection is None
+    found = assess_disclosure(transcript, focused=focused)
+    assert found.verdict.status == DisclosureStatus.OBJECTED
+    assert found.objection is not None and found.objection.evidence["source"] == FOCUS_SOURCE
+
+
+def test_focused_agent_words_never_object() -> None:
+    focused = [segment(Speaker.AGENT, "please do not record me", 5.0)]
+    assert assess_disclosure([], focused=focused).objection is None
