@@ -23,6 +23,7 @@ from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.services.consent_config import consent_policies, consent_rules
 from callwarden.services.errors import InvalidInput
 from callwarden.services.speech import asr_engine, channel_roles
+from callwarden.speech.focus import FocusSettings
 
 
 def _sha256(path: Path) -> str:
@@ -46,7 +47,7 @@ def analyze_file(
         raise InvalidInput(f"{path.name}: {exc}") from exc
     roles = roles_for(meta.extra.get("agent_channel"), channel_roles(settings))
     engine = asr_engine(settings)
-    result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s)
+    result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s, focus=FocusSettings())
     policies = consent_policies(settings)
     policy = policies.for_campaign(meta.campaign)
     references = tuple(PromptReference(p.stem, str(p)) for p in prompts)
@@ -71,6 +72,8 @@ def analyze_file(
         policy_version=policies.version,
         templates=templates,
         asr_version=f"{engine.model} | {engine.version}",
+        focused=result.focused.segments if result.focused else (),
+        focus_settings=result.focused.describe() if result.focused else None,
     )
     return {
         "duration_s": round(info.duration_s, 3),
