@@ -111,3 +111,9 @@ def test_aba_routing_checksum(digits: str, valid: bool) -> None:
 @pytest.mark.parametrize(("digits", "valid"), [("4532015112830366", True), ("79927398713", True), ("1234", False)])
 def test_luhn_checksum(digits: str, valid: bool) -> None:
     assert luhn_valid(digits) is valid
+
+
+def test_numbers_asr_joined_into_one_run_are_treated_as_card_data() -> None:
+    [span] = find_pii_in_text("4-5-3-2-01-5-1-1-2-8-3-0-3-6-6-5-27-3-1-10-2 very much")
+    assert span.type is PiiType.CREDIT_CARD
+    assert span.confidence < 0.6  # and so the call goes to review

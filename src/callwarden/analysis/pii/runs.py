@@ -6,8 +6,9 @@ A run is found in the normalised text (spoken numbers already digits), so "4532 
 2. the type the conversation asked for (the context window's hint), when it fits;
 3. its shape: a "+", "(area)" or extension makes a phone; 13-19 digits, or 12 without separators, a card;
    3-2-4 an SSN; other grouped runs of 7-15 digits, or 10-11 digits, a phone.
-A run of 6 or more digits that none of these explains is still redacted (BANK_ACCOUNT, low confidence: fail
-closed; an ID we have no type for, "license number ...", goes there too). Prices ("$49.99", "300
+A run of more than 19 digits is several numbers ASR joined, a card among them for all we know (CREDIT_CARD,
+low confidence). A run of 6 or more digits that none of these explains is still redacted (BANK_ACCOUNT, low
+confidence: fail closed; an ID we have no type for, "license number ...", goes there too). Prices ("$49.99", "300
 dollars"), ZIP codes, ISO dates, IP addresses, and house or unit numbers (the address detector's) are not
 PII runs; shorter runs with no keyword ("three people",
 "at 9 30") are left alone.
@@ -109,6 +110,8 @@ def _by_shape(run: str, digits: str) -> tuple[PiiType, float] | None:
         return PiiType.PHONE_NUMBER, 0.8
     if 7 <= n <= 8:
         return PiiType.PHONE_NUMBER, 0.5
+    if n > 19:  # several numbers read as one (ASR joined them): may hold a card, so PCI rules apply
+        return PiiType.CREDIT_CARD, 0.5
     if n >= FAIL_CLOSED_DIGITS:
         return PiiType.BANK_ACCOUNT, 0.4
     return None
