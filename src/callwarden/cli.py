@@ -111,8 +111,11 @@ def analyze(
     prompt: Annotated[
         list[Path] | None, typer.Option(help="Reference audio of a pre-recorded disclosure prompt (repeatable).")
     ] = None,
+    redacted_audio: Annotated[
+        Path | None, typer.Option(help="Also write the redacted recording (personal data replaced) to this WAV.")
+    ] = None,
 ) -> None:
-    """Print the call report of one recording as JSON; nothing is stored, no home is needed."""
+    """Print the call report of one recording as JSON (transcript redacted); nothing is stored, no home is needed."""
     settings = Settings()
     try:
         given = (
@@ -125,7 +128,7 @@ def analyze(
         )
     except MetadataError as exc:
         raise fail(str(exc)) from exc
-    print_json(served(lambda: analyze_file(settings, audio, call_meta, prompt or [])))
+    print_json(served(lambda: analyze_file(settings, audio, call_meta, prompt or [], redacted_audio)))
 
 
 @app.command()

@@ -109,6 +109,20 @@ class Settings(BaseSettings):
         default=None,
         description="Disclosure policies (JSON): a default and per-campaign methods, deadline, phrases, prompt audio.",
     )
+    redaction_fill: Literal["tone", "silence"] = Field(
+        default="tone",
+        description="What replaces personal data in the redacted audio people hear: a 1 kHz tone or silence "
+        "(card data in the stored original is always silenced).",
+    )
+    redaction_pad_s: float = Field(
+        default=0.25, ge=0, le=5, description="Seconds added before and after every redacted span in the audio."
+    )
+    redaction_check_margin_s: float = Field(
+        default=0.25,
+        ge=0,
+        le=5,
+        description="Seconds around each redacted window that the self-check re-transcribes for leaks.",
+    )
     pii_context_until: Literal["next_agent_turn", "seconds"] = Field(
         default="next_agent_turn",
         description="What closes a PII context window opened by an agent's request: the next real agent turn "

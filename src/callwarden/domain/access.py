@@ -1,7 +1,8 @@
 """Who may do what: one pure function, ``can``, checked by every service so the API, UI, CLI and exports agree.
 
 Defaults protect the person being recorded: an action not granted here is refused, agents reach only their own
-calls, restricted calls (objections, quarantine, redaction review) are for compliance and admin only, and
+calls, restricted calls (objections, quarantine, redaction review) are for compliance and admin only, the audio
+of a call under redaction review (its redaction may have leaked) only compliance may play or export, and
 original (unredacted) audio additionally needs a stated purpose, which the service records in the audit chain.
 """
 
@@ -54,6 +55,7 @@ class CallResource:
 
     agent_id: str | None
     restricted: bool = False
+    redaction_review: bool = False
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {
@@ -77,6 +79,7 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
 }
 
 _RESTRICTED_ROLES = frozenset({Role.ADMIN, Role.COMPLIANCE})
+_PLAYBACK = frozenset({Action.CALL_PLAY_REDACTED, Action.CALL_PLAY_ORIGINAL, Action.CALL_EXPORT})
 _PURPOSE_REQUIRED = frozenset({Action.CALL_PLAY_ORIGINAL, Action.CALL_EXPORT, Action.CALL_DELETE})
 
 
@@ -88,6 +91,8 @@ def can(actor: Actor, action: Action, resource: CallResource | None = None) -> b
         return True
     if resource.restricted and actor.role not in _RESTRICTED_ROLES:
         return False
+    if resource.redaction_review and action in _PLAYBACK and actor.role is not Role.COMPLIANCE:
+        return False  # its audio may still hold personal data: compliance listens first
     if actor.role is Role.AGENT:
         return actor.agent_id is not None and actor.agent_id == resource.agent_id
     return True

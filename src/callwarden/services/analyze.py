@@ -1,7 +1,8 @@
 """``callwarden analyze``: the report of one recording, computed on the spot and stored nowhere.
 
-It runs the same steps as the pipeline (validation, transcription, speaker attribution, metrics, consent) so an
-operator can check a file, a policy or a rules change without ingesting anything.
+It runs the same steps as the pipeline (validation, transcription, speaker attribution, metrics, consent, PII
+detection and redaction) so an operator can check a file, a policy or a rules change without ingesting anything.
+The report's transcript is redacted, as everywhere; the redacted audio is written only where asked.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from callwarden.analysis.metrics import conversation_metrics
+from callwarden.analysis.pii import find_pii_in_segments
 from callwarden.audio.probe import AudioValidationError, probe
 from callwarden.config import Settings
 from callwarden.domain.disclosure import PromptReference
 from callwarden.domain.metadata import CallMetadata
 from callwarden.pipeline.consent import assess_consent, prompt_templates
+from callwarden.pipeline.redact_stage import write_redacted_audio
 from callwarden.pipeline.transcribe_stage import roles_for
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.services.consent_config import consent_policies, consent_rules
 from callwarden.services.errors import InvalidInput
+from callwarden.services.redaction_config import redaction_settings
+from callwarden.services.redaction_text import pii_settings
 from callwarden.services.speech import asr_engine, channel_roles
 from callwarden.speech.focus import FocusSettings
 
@@ -35,11 +40,18 @@ def _sha256(path: Path) -> str:
 
 
 def analyze_file(
-    settings: Settings, path: Path, meta: CallMetadata | None = None, prompts: Sequence[Path] = ()
+    settings: Settings,
+    path: Path,
+    meta: CallMetadata | None = None,
+    prompts: Sequence[Path] = (),
+    redacted_audio: Path | None = None,
 ) -> dict[str, Any]:
-    """The call report of DESIGN.md for ``path``; ``prompts`` add reference audio of pre-recorded notices."""
+    """The call report of DESIGN.md for ``path``; ``prompts`` add reference audio of pre-recorded notices;
+    ``redacted_audio`` names a WAV to write the redacted recording to."""
     if not path.is_file():
         raise InvalidInput(f"{path}: not a file")
+    if redacted_audio is not None and not redacted_audio.parent.is_dir():
+        raise InvalidInput(f"cannot write the redacted audio to {redacted_audio}: {redacted_audio.parent} is no folder")
     meta = meta or CallMetadata()
     try:
         info = probe(path, max_duration_s=settings.max_duration_s, max_channels=settings.max_channels)
@@ -75,14 +87,23 @@ def analyze_file(
         focused=result.focused.segments if result.focused else (),
         focus_settings=result.focused.describe() if result.focused else None,
     )
+    found = find_pii_in_segments(result.segments, pii_settings(settings))
+    if redacted_audio is not None:
+        try:
+            write_redacted_audio(
+                path, found.spans, redaction_settings(settings), redacted_audio, channels=info.channels
+            )
+        except OSError as exc:
+            raise InvalidInput(f"cannot write the redacted audio to {redacted_audio}: {exc}") from exc
     return {
         "duration_s": round(info.duration_s, 3),
         "channels": info.channels,
         **consent.report(),
         "segments": [
-            {"speaker": s.speaker.value, "start_s": s.start_s, "end_s": s.end_s, "text": s.text}
-            for s in result.segments
+            {"speaker": s.speaker.value, "start_s": s.start_s, "end_s": s.end_s, "text": s.text} for s in found.segments
         ],
+        "pii": found.report(),
+        "pii_review": {"needs_review": found.needs_review, "reasons": list(found.review_reasons)},
         "metrics": conversation_metrics(result.segments, info.duration_s),
         "transcription": {**result.summary(), "roles": roles.describe()},
     }

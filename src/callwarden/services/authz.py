@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from callwarden.domain.access import Action, Actor, CallResource, can, needs_purpose
+from callwarden.pipeline.redact_stage import REVIEW_FLAG
 from callwarden.services.errors import InvalidInput, PermissionDenied
 from callwarden.store.models import Call
 
 
 def call_resource(call: Call) -> CallResource:
     """The access-relevant facts of a stored call."""
-    return CallResource(agent_id=call.agent_id, restricted=call.restricted)
+    return CallResource(
+        agent_id=call.agent_id, restricted=call.restricted, redaction_review=REVIEW_FLAG in (call.flags or [])
+    )
 
 
 def require(actor: Actor, action: Action, call: Call | None = None, *, purpose: str | None = None) -> None:

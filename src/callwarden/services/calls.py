@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, func, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from callwarden.domain.access import Action, Actor, Role, list_scope
 from callwarden.domain.audit import AuditEvent
-from callwarden.pipeline.runner import ORIGINAL
-from callwarden.pipeline.transcribe_stage import TRANSCRIPT
+from callwarden.pipeline.pii_stage import REDACTED_TRANSCRIPT
+from callwarden.pipeline.redact_stage import REDACTED_AUDIO
+from callwarden.pipeline.runner import ORIGINAL, current_blob
 from callwarden.services.authz import require
 from callwarden.services.errors import NotFound, Unavailable
 from callwarden.services.runtime import Runtime
@@ -29,12 +31,14 @@ from callwarden.store.vault import ShreddedError
 
 @dataclass(frozen=True)
 class CallFilter:
-    """Listing filters; a phone number matches either party."""
+    """Listing filters; a phone number matches either party; ``flag`` keeps calls carrying that flag
+    (``redaction_review`` is the compliance review queue)."""
 
     agent_id: str | None = None
     campaign: str | None = None
     status: str | None = None
     phone: str | None = None
+    flag: str | None = None
     started_from: datetime | None = None
     started_to: datetime | None = None
     limit: int = 100
@@ -99,6 +103,10 @@ def list_calls(rt: Runtime, actor: Actor, flt: CallFilter | None = None) -> dict
         query = query.where(Call.status == flt.status)
     if flt.phone:
         query = query.where((Call.from_number == flt.phone) | (Call.to_number == flt.phone))
+    if flt.flag:
+        # flags are a JSON list of [a-z_] names: match the quoted name in its text, escaping LIKE's "_"
+        quoted = '%"' + flt.flag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+        query = query.where(sql_cast(Call.flags, String).like(quoted, escape="\\"))
     if flt.started_from:
         query = query.where(Call.started_at >= flt.started_from)
     if flt.started_to:
@@ -127,13 +135,10 @@ def _visible_call(session: Session, actor: Actor, call_id: str, action: Action, 
     return call
 
 
-def _segments(rt: Runtime, session: Session, call: Call) -> list[dict[str, Any]] | None:
-    blob = session.execute(
-        select(Blob)
-        .where(Blob.call_id == call.id, Blob.kind == TRANSCRIPT, Blob.shredded_at.is_(None))
-        .order_by(Blob.created_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+def _segments(rt: Runtime, session: Session, call: Call, pii: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """The redacted transcript the pii stage stored; None until it has run (never the unredacted one)."""
+    ref = ((pii or {}).get("artifacts") or {}).get(REDACTED_TRANSCRIPT)
+    blob = session.get(Blob, ref["blob_id"]) if ref else None
     if blob is None:
         return None
     try:
@@ -145,6 +150,22 @@ def _segments(rt: Runtime, session: Session, call: Call) -> list[dict[str, Any]]
         {key: raw[key] for key in ("speaker", "start_s", "end_s", "text", "speaker_confidence")}
         for raw in transcript["segments"]
     ]
+
+
+def _segments_withheld(transcribed: dict[str, Any] | None, pii: dict[str, Any] | None) -> str | None:
+    """Why the report shows no transcript text, when it shows none: fail closed until redaction has run."""
+    if transcribed is None or transcribed.get("skipped"):
+        return None
+    if pii is None:
+        return "not redacted yet: the transcript is shown once personal data has been removed from it"
+    return None
+
+
+def _pii_report(pii: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    if pii is None or pii.get("skipped"):
+        return None
+    keys = ("type", "speaker", "start_s", "end_s", "confidence", "source")
+    return [{key: span[key] for key in keys} for span in pii["spans"]]
 
 
 def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
@@ -161,6 +182,8 @@ def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
         return None if result is None else result.output
 
     consent = output("consent") or {}
+    pii = output("pii")
+    redact = output("redact")
     return {
         "duration_s": call.duration_s,
         "channels": call.channels,
@@ -170,7 +193,10 @@ def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
         "calling_hours": consent.get("calling_hours"),
         "consent_record": consent.get("consent_record"),
         "levels": output("decode"),
-        "segments": _segments(rt, session, call),
+        "segments": _segments(rt, session, call, pii),
+        "segments_withheld": _segments_withheld(output("transcribe"), pii),
+        "pii": _pii_report(pii),
+        "redaction": None if redact is None else {k: v for k, v in redact.items() if k not in ("audio", "pci")},
         "metrics": output("metrics"),
         "transcription": output("transcribe"),
         "stages": [
@@ -202,23 +228,33 @@ def show_call(rt: Runtime, actor: Actor, call_id: str) -> dict[str, Any]:
     return item
 
 
-def open_original_audio(rt: Runtime, actor: Actor, call_id: str, purpose: str) -> tuple[BinaryIO, str, int]:
-    """The decrypted original for someone allowed to hear it and saying why; audited before a byte is read."""
+def _open_audio(
+    rt: Runtime, actor: Actor, call_id: str, action: Action, kind: str, purpose: str | None
+) -> tuple[BinaryIO, str, int]:
+    """Open the current blob of ``kind`` for someone allowed to ``action``; audited before a byte is read."""
     with rt.db.transaction() as session:
-        call = _visible_call(session, actor, call_id, Action.CALL_PLAY_ORIGINAL, purpose)
-        blob = session.execute(select(Blob).where(Blob.call_id == call.id, Blob.kind == ORIGINAL)).scalar_one()
+        call = _visible_call(session, actor, call_id, action, purpose)
+        blob = current_blob(session, call.id, kind)
+        if blob is None:
+            raise NotFound(f"call {call.id} has no {'redacted audio yet' if kind == REDACTED_AUDIO else kind}")
         try:
             reader = rt.vault.open(session, blob)
         except (ShreddedError, IntegrityError) as exc:
             raise Unavailable(f"call {call.id}: recording unavailable: {exc}") from exc
+        played = "call.original_played" if kind == ORIGINAL else "call.redacted_played"
         audit_log.append(
             session,
-            AuditEvent(
-                actor=actor.name,
-                action="call.original_played",
-                resource_type="call",
-                resource_id=call.id,
-                purpose=purpose,
-            ),
+            AuditEvent(actor=actor.name, action=played, resource_type="call", resource_id=call.id, purpose=purpose),
         )
     return cast(BinaryIO, reader), blob.media_type, blob.plaintext_size
+
+
+def open_original_audio(rt: Runtime, actor: Actor, call_id: str, purpose: str) -> tuple[BinaryIO, str, int]:
+    """The decrypted original (card data already removed by the redact stage) for someone allowed to hear it and
+    saying why."""
+    return _open_audio(rt, actor, call_id, Action.CALL_PLAY_ORIGINAL, ORIGINAL, purpose)
+
+
+def open_redacted_audio(rt: Runtime, actor: Actor, call_id: str) -> tuple[BinaryIO, str, int]:
+    """The redacted derivative, what people hear by default; NotFound until the redact stage has made it."""
+    return _open_audio(rt, actor, call_id, Action.CALL_PLAY_REDACTED, REDACTED_AUDIO, None)

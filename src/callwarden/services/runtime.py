@@ -20,6 +20,8 @@ from callwarden.jobs.worker import InProcessWorker
 from callwarden.pipeline.runner import PipelineRunner
 from callwarden.pipeline.stages import default_stages
 from callwarden.services.consent_config import consent_policies, consent_rules
+from callwarden.services.redaction_config import redaction_settings
+from callwarden.services.redaction_text import pii_settings
 from callwarden.services.speech import asr_engine, channel_roles
 from callwarden.store.blobs import open_blob_store
 from callwarden.store.db import Database
@@ -109,7 +111,12 @@ def open_runtime(settings: Settings) -> Runtime:
         keyset,
     )
     stages = default_stages(
-        asr_engine(settings), channel_roles(settings), consent_rules(settings), consent_policies(settings)
+        asr_engine(settings),
+        channel_roles(settings),
+        consent_rules(settings),
+        consent_policies(settings),
+        pii=pii_settings(settings),
+        redaction=redaction_settings(settings),
     )
     runner = PipelineRunner(db, vault, stages, lease_s=settings.job_lease_s)
     return Runtime(settings=settings, db=db, keyset=keyset, vault=vault, runner=runner)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import anyio
 import anyio.from_thread
@@ -32,6 +32,10 @@ def list_calls(
     campaign: str | None = None,
     status: str | None = None,
     phone: str | None = None,
+    flag: Annotated[
+        str | None,
+        Query(pattern=r"^[a-z_]{1,64}$", description="Only calls with this flag (redaction_review: the review queue)."),
+    ] = None,
     started_from: datetime | None = None,
     started_to: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -43,6 +47,7 @@ def list_calls(
         campaign=campaign,
         status=status,
         phone=phone,
+        flag=flag,
         started_from=started_from,
         started_to=started_to,
         limit=limit,
@@ -151,6 +156,18 @@ def _parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, min(end, size - 1)
 
 
+@router.get("/{call_id}/audio")
+def redacted_audio(
+    request: Request,
+    actor: ApiActor,
+    call_id: str,
+    range_header: Annotated[str | None, Header(alias="range")] = None,
+) -> StreamingResponse:
+    """The redacted recording, what people hear by default: personal data replaced by tone or silence (audited)."""
+    opened = calls_service.open_redacted_audio(runtime_of(request), actor, call_id)
+    return _ranged(*opened, range_header)
+
+
 @router.get("/{call_id}/audio/original")
 def original_audio(
     request: Request,
@@ -159,9 +176,19 @@ def original_audio(
     purpose: Annotated[str, Query(min_length=3, max_length=500, description="Why the original is needed.")],
     range_header: Annotated[str | None, Header(alias="range")] = None,
 ) -> StreamingResponse:
-    """The decrypted original recording (needs a role that allows it and a stated purpose; audited)."""
-    reader, media_type, size = calls_service.open_original_audio(runtime_of(request), actor, call_id, purpose)
-    span = _parse_range(range_header, size)
+    """The decrypted original recording, card data removed (needs a role that allows it and a stated purpose;
+    audited)."""
+    opened = calls_service.open_original_audio(runtime_of(request), actor, call_id, purpose)
+    return _ranged(*opened, range_header)
+
+
+def _ranged(reader: BinaryIO, media_type: str, size: int, range_header: str | None) -> StreamingResponse:
+    """Stream ``reader`` whole (200) or the one range asked for (206), without caching."""
+    try:
+        span = _parse_range(range_header, size)
+    except HTTPException:
+        reader.close()
+        raise
     start, end = span if span is not None else (0, size - 1)
 
     def body() -> Iterator[bytes]:
