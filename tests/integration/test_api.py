@@ -147,3 +147,40 @@ def test_multipart_errors_are_named(client: TestClient, rt: Runtime, tmp_path: P
     assert bad_meta.status_code == 422 and "meta" in bad_meta.json()["detail"]
     assert client.get("/api/v1/calls", headers=admin).json()["total"] == 0
     assert list(rt.vault.blobs.keys()) == []
+
+
+def test_audio_serves_the_redacted_derivative_with_range(client: TestClient, rt: Runtime, tmp_path: Path) -> None:
+    """What people hear by default: the redact stage's derivative, lossless outside redactions, audited."""
+    import io
+
+    import numpy as np
+
+    from callwarden.audio.decode import decode_channels
+    from callwarden.services.pipeline import run_pending
+
+    admin = token(rt, "dialer", "admin")
+    listener = token(rt, "cc", "compliance")  # a tone has no disclosure: quarantined, compliance listens
+    body = write_wav(tmp_path / "c.wav", tone(1.0)).read_bytes()
+    call_id = upload(client, admin, body).json()["id"]
+    url = f"/api/v1/calls/{call_id}/audio"
+    early = client.get(url, headers=listener)
+    assert early.status_code == 404 and "no redacted audio yet" in early.text
+    run_pending(rt, local_operator())
+    full = client.get(url, headers=listener)
+    assert full.status_code == 200 and full.headers["content-type"] == "audio/flac"
+    assert full.headers["cache-control"] == "no-store"
+    heard = decode_channels(io.BytesIO(full.content), target_rate=8000).samples
+    assert np.array_equal(heard, decode_channels(io.BytesIO(body), target_rate=8000).samples)
+    part = client.get(url, headers={**listener, "Range": "bytes=10-99"})
+    assert part.status_code == 206 and part.content == full.content[10:100]
+    assert part.headers["content-range"] == f"bytes 10-99/{len(full.content)}"
+    assert client.get(url, headers={**listener, "Range": f"bytes={len(full.content)}-"}).status_code == 416
+    history = client.get(f"/api/v1/calls/{call_id}", headers=admin).json()["history"]
+    assert sum(h["action"] == "call.redacted_played" for h in history) == 3  # every request that opened it
+
+
+def test_calls_filter_by_flag(client: TestClient, rt: Runtime, tmp_path: Path) -> None:
+    admin = token(rt, "dialer", "admin")
+    upload(client, admin, write_wav(tmp_path / "c.wav", tone(1.0)).read_bytes())
+    assert client.get("/api/v1/calls?flag=redaction_review", headers=admin).json()["total"] == 0
+    assert client.get("/api/v1/calls?flag=bad%25flag", headers=admin).status_code == 422
