@@ -20,6 +20,7 @@ import re
 
 from callwarden.analysis.pii.checksums import aba_valid, luhn_valid
 from callwarden.analysis.pii.finding import Finding
+from callwarden.analysis.pii.phones import plausible_phone
 from callwarden.analysis.pii.places import STREET_AFTER
 from callwarden.analysis.pii.vocabulary import vocabulary
 from callwarden.domain.pii import PiiSource, PiiType
@@ -35,7 +36,9 @@ _NOT_A_NUMBER = re.compile(
     r"^(?:(?:19|20)\d\d-[01]\d-[0-3]\d(?: \d\d?)?"  # an ISO date (and the hour of its time)
     r"|(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})$"  # an IP address
 )
-_NOT_PII_BEFORE = re.compile(r"\b(?:zip|zip code|postal code|post code|postcode|zipcode)\W{0,3}$", re.IGNORECASE)
+_NOT_PII_BEFORE = re.compile(
+    r"\b(?:zip|zip code|postal code|post code|postcode|zipcode|plz|cep)(?:\s+(?:is|was|of))?\W{0,3}$", re.IGNORECASE
+)
 _UNIT_BEFORE = re.compile(r"\b(?:suite|ste|apt|apartment|unit|box)\.?\s*#?\s*$", re.IGNORECASE)
 _OTHER_ID = re.compile(r"\b(?:licen[cs]e|passport|id|identification|member|policy|reference)\b[\w\s#:]{0,20}$", re.I)
 _EXTENSION = re.compile(r" ?(?:x|ext\.?) ?\d{1,5}$")
@@ -140,6 +143,9 @@ def classify_run(text: str, start: int, end: int, hint: PiiType | None = None) -
     shaped = _by_shape(run, digits)
     if shaped is None:
         return None
+    dialled = run.startswith(("+", "(")) or _EXTENSION.search(run)
+    if shaped[0] is PiiType.PHONE_NUMBER and not dialled and not plausible_phone(text, start, end, _groups(run)):
+        return None  # a postcode or house number: part of an address, not a phone
     checked = _checked(shaped[0], digits, shaped[1], PiiSource.PATTERN)
     return Finding(checked[0], start, end, checked[1], checked[2])
 
