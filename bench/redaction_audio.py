@@ -1,0 +1,147 @@
+"""Audio leak rate after redaction on synthetic calls with spoken PII, ASR in the loop; prints JSON.
+
+Each call is made by tests/synth (TTS voices on a phone line), transcribed with the default engine, searched for
+PII, and its redacted audio rendered with the configured fill. Then every TRUE PII turn (known from the script,
+not from the detector) is re-transcribed from the redacted audio: a leak is a turn where digits or number
+words are still heard. Also reports how many of those turns got any redaction window (a turn with none was
+missed by detection, which the self-check, listening only where it redacted, cannot hear either).
+
+    PYTHONPATH=. HF_HUB_OFFLINE=1 .venv/bin/python bench/redaction_audio.py [--fill silence|tone]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from tests.synth import CallSpec, Turn, Voice, make_call
+
+from callwarden.analysis.pii import find_pii_in_segments
+from callwarden.audio.decode import decode_channels
+from callwarden.audio.redact import Fill, mute_windows
+from callwarden.domain.transcript import Speaker
+from callwarden.pipeline.redact_stage import rendered
+from callwarden.pipeline.redaction_check import audible_pii
+from callwarden.pipeline.transcription import transcribe_recording
+from callwarden.speech.engine import SAMPLE_RATE, FasterWhisperEngine
+from callwarden.speech.speakers import ChannelRoles
+
+A, P = Speaker.AGENT, Speaker.PROSPECT
+CALLS = [
+    (
+        "card+cvv",
+        [
+            Turn(A, "Can I take your card number for the deposit please?"),
+            Turn(P, "Sure, it is four five three two, zero one five one, one two eight three, zero three six six."),
+            Turn(A, "And the security code on the back?"),
+            Turn(P, "Seven three nine."),
+        ],
+    ),
+    (
+        "card-digits-fast",
+        [
+            Turn(A, "What is the long number on the front of the card?"),
+            Turn(P, "Five five five five four four four four three three three three two two two two.", speed=1.2),
+            Turn(A, "Thanks. And the three digit code?"),
+            Turn(P, "It's four oh two."),
+        ],
+    ),
+    (
+        "ssn",
+        [
+            Turn(A, "For verification, what is your social security number?"),
+            Turn(P, "It's one two three, four five, six seven eight nine."),
+            Turn(A, "Thank you, that is verified."),
+        ],
+    ),
+    (
+        "phone",
+        [
+            Turn(A, "What is the best phone number to reach you?"),
+            Turn(P, "You can call me at five one two, five five five, zero one four seven."),
+            Turn(A, "Great, we will call you tomorrow."),
+        ],
+    ),
+]
+PII_MARKERS = (
+    "four five three two",
+    "Five five five five",
+    "Seven three nine",
+    "four oh two",
+    "one two three",
+    "five one two",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fill", choices=[f.value for f in Fill], default="silence")
+    parser.add_argument("--pad", type=float, default=0.25)
+    args = parser.parse_args()
+    engine = FasterWhisperEngine()
+    roles = ChannelRoles.parse("agent,prospect")
+    started = time.perf_counter()
+    true_turns = leaks = detected = 0
+    per_call = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, (name, turns) in enumerate(CALLS):
+            spec = CallSpec(
+                name=name,
+                turns=(
+                    Turn(A, "Hello, this is Sam from Sunrise Solar, this call is recorded."),
+                    Turn(P, "Okay."),
+                    *turns,
+                ),
+                prospect_voice=Voice("flite", "slt") if index % 2 == 0 else Voice("espeak-ng", "en-us+f2"),
+            )
+            call = make_call(spec, Path(tmp), seed=index)
+            result = transcribe_recording(call.path, engine, roles)
+            found = find_pii_in_segments(result.segments)
+            windows = mute_windows(found.spans, pad_s=args.pad, channels=result.channels, duration_s=result.duration_s)
+            with open(call.path, "rb") as source:
+                data = b"".join(rendered(source, windows, Fill(args.fill), "flac"))
+            redacted = decode_channels(io.BytesIO(data), target_rate=SAMPLE_RATE).samples
+            call_leaks = []
+            for turn in call.turns:
+                if turn.speaker is not P or not any(marker in turn.text for marker in PII_MARKERS):
+                    continue
+                true_turns += 1
+                covered = any(
+                    w.start_s < turn.end_s and w.end_s > turn.start_s and w.channel in (turn.channel, None)
+                    for w in windows
+                )
+                detected += covered
+                clip = redacted[turn.channel or 0][int(turn.start_s * SAMPLE_RATE) : int(turn.end_s * SAMPLE_RATE)]
+                heard = engine.transcribe(np.ascontiguousarray(clip)).text
+                leaked = bool(audible_pii(heard))
+                leaks += leaked
+                call_leaks.append(
+                    {"turn_s": [round(turn.start_s, 2), round(turn.end_s, 2)], "covered": covered, "leaked": leaked}
+                )
+            per_call.append({"call": name, "spans": len(found.spans), "turns": call_leaks})
+    print(
+        json.dumps(
+            {
+                "benchmark": "redaction_audio",
+                "fill": args.fill,
+                "pad_s": args.pad,
+                "model": engine.model,
+                "calls": len(CALLS),
+                "true_pii_turns": true_turns,
+                "turns_with_a_redaction_window": detected,
+                "audio_leak_rate": round(leaks / true_turns, 4) if true_turns else None,
+                "per_call": per_call,
+                "seconds": round(time.perf_counter() - started, 1),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
