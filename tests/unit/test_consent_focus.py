@@ -107,3 +107,8 @@ def test_focused_objection_counts_and_says_where_it_came_from() -> None:
 def test_focused_agent_words_never_object() -> None:
     focused = [segment(Speaker.AGENT, "please do not record me", 5.0)]
     assert assess_disclosure([], focused=focused).objection is None
+
+
+def test_focused_words_of_unknown_speakers_never_object() -> None:
+    focused = [segment(Speaker.UNKNOWN, "no no record so on your feet", 5.0)]
+    assert assess_disclosure([], focused=focused).objection is None

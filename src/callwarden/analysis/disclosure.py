@@ -26,7 +26,7 @@ from callwarden.domain.disclosure import (
     Objection,
     decide,
 )
-from callwarden.domain.transcript import Segment
+from callwarden.domain.transcript import Segment, Speaker
 
 FOCUS_SOURCE = "focused_pass"
 
@@ -64,7 +64,10 @@ def assess_disclosure(
     extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
     verbal = merge_hits(detect_disclosures(segments, library), extra)
     objections = [detect_objection(segments, library, verbal)]
-    if focused and (heard := detect_objection(focused, library)) is not None:
+    # Only words the transcript's turns put in the prospect's mouth: a mono word outside every turn is unknown,
+    # and the biased pass turned an agent's "for the record" into "no record" there (bench/consent.py).
+    prospect = [segment for segment in focused if segment.speaker == Speaker.PROSPECT]
+    if prospect and (heard := detect_objection(prospect, library)) is not None:
         objections.append(replace(heard, evidence={**dict(heard.evidence), "source": FOCUS_SOURCE}))
     objection = min((o for o in objections if o is not None), key=lambda o: o.at_s, default=None)
     consents = detect_consent_answers(segments, verbal, library, policy.consent_window_s)

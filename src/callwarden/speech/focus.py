@@ -82,7 +82,7 @@ def _grouped(words: Sequence[tuple[Speaker, Word]], channel: int | None) -> list
             speaker=speaker,
             start_s=group[0].start_s,
             end_s=group[-1].end_s,
-            text="".join(w.text for w in group).strip(),
+            text=" ".join(w.text.strip() for w in group),
             words=tuple(group),
             channel=channel,
         )
