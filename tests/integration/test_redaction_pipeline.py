@@ -8,6 +8,7 @@ verifiable audit chain) and that a leak fails closed (review flag, compliance-on
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -153,6 +154,30 @@ def test_card_call_is_redacted_everywhere_and_stays_verifiable(rt: Runtime, card
     assert (details["previous_sha256"], details["sha256"]) == (old_sha, new_sha)
     assert any(e["type"] == "CREDIT_CARD" and e["channel"] == prospect for e in details["redaction_map"])
     assert verify_audit(rt, COMPLIANCE).ok
+
+    # the stored transcript later stages read keeps no card digits either; the one that held them is shredded
+    with rt.db.transaction() as session:
+        transcripts = (
+            session.execute(
+                select(Blob).where(Blob.call_id == call_id, Blob.kind == "transcript").order_by(Blob.created_at)
+            )
+            .scalars()
+            .all()
+        )
+        assert [blob.shredded_at is None for blob in transcripts] == [False, True]
+        with rt.vault.open(session, transcripts[-1]) as reader:
+            kept_transcript = json.loads(reader.read())
+    in_card = [
+        word["text"]
+        for segment in kept_transcript["segments"]
+        if segment["speaker"] == "prospect"
+        for word in segment["words"]
+        if card["start_s"] <= word["start_s"] < card["end_s"]
+    ]
+    assert in_card and set(in_card) == {"[CREDIT_CARD]"}, in_card
+    purged = [h["details"] for h in shown["history"] if h["action"] == "transcript.card_data_purged"]
+    assert "transcript" in {entry["artifact"] for entry in purged}
+    assert all(entry["previous_sha256"] != entry["sha256"] for entry in purged)
 
     stored = _read(calls_service.open_original_audio(rt, COMPLIANCE, call_id, "test"))
     original = _decode(stored)

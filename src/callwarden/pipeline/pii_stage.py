@@ -7,15 +7,19 @@ word, so the report, the audio redaction and the review queue can use them witho
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from callwarden.analysis.pii import PII_DETECTOR_VERSION, PiiSettings, TranscriptPii, find_pii_in_segments
-from callwarden.domain.audit import compute_hash
+from callwarden.domain.audit import AuditEvent, compute_hash
 from callwarden.domain.transcript import Segment
+from callwarden.pipeline.pci_text import placeholder_spans, purge_card_data, with_earlier_spans
 from callwarden.pipeline.stage import StageInput, StageOutput
-from callwarden.pipeline.transcribe_stage import TRANSCRIPT
+from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
+from callwarden.speech.focus import FocusedPass
 
 REDACTED_TRANSCRIPT = "transcript.redacted"
 
@@ -23,6 +27,34 @@ REDACTED_TRANSCRIPT = "transcript.redacted"
 def redacted_transcript_json(found: TranscriptPii) -> dict[str, Any]:
     """The stored redacted transcript: segments with placeholders in text and words, and the detector version."""
     return {"detector": found.version, "segments": [segment.to_dict() for segment in found.segments]}
+
+
+def _json_bytes(value: dict[str, Any]) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
+
+
+def _consent_focus(given: StageInput) -> tuple[bytes, dict[str, Any]] | None:
+    """The consent-focused pass's stored words, when the transcribe stage made them."""
+    if CONSENT_FOCUS not in given.upstream.get("transcribe", {}).get("artifacts", {}):
+        return None
+    raw = given.read_artifact(CONSENT_FOCUS)
+    return raw, json.loads(raw)
+
+
+def _purge_event(call_id: str, artifact: str, before: bytes, after: bytes, words: int) -> AuditEvent:
+    """The audit entry that keeps a purged artifact verifiable: both hashes and how many words went."""
+    return AuditEvent(
+        actor="pipeline",
+        action="transcript.card_data_purged",
+        resource_type="call",
+        resource_id=call_id,
+        details={
+            "artifact": artifact,
+            "previous_sha256": hashlib.sha256(before).hexdigest(),
+            "sha256": hashlib.sha256(after).hexdigest(),
+            "words_removed": words,
+        },
+    )
 
 
 def pii_summary(found: TranscriptPii) -> dict[str, Any]:
@@ -59,11 +91,36 @@ class PiiStage:
         return not given.upstream.get("transcribe", {}).get("skipped", False)
 
     def run(self, given: StageInput) -> StageOutput:
-        """Detect, then store the redacted transcript encrypted and the spans in the clear."""
-        transcript = json.loads(given.read_artifact(TRANSCRIPT))
-        found = find_pii_in_segments([Segment.from_dict(raw) for raw in transcript["segments"]], self._settings)
-        redacted = json.dumps(redacted_transcript_json(found), ensure_ascii=False, allow_nan=False).encode()
-        return StageOutput(pii_summary(found), {REDACTED_TRANSCRIPT: redacted})
+        """Detect; store the redacted transcript encrypted and the spans in the clear; purge card data from the
+        stored transcript and the consent-focused pass (the old blobs are shredded when this result is stored)."""
+        raw_transcript = given.read_artifact(TRANSCRIPT)
+        transcript = json.loads(raw_transcript)
+        segments = [Segment.from_dict(raw) for raw in transcript["segments"]]
+        found = find_pii_in_segments(segments, self._settings)
+        found = replace(found, spans=tuple(with_earlier_spans(found.spans, placeholder_spans(segments))))
+        artifacts = {REDACTED_TRANSCRIPT: _json_bytes(redacted_transcript_json(found))}
+        audit: list[AuditEvent] = []
+        purged, removed = purge_card_data(segments, found.spans)
+        if removed:
+            artifacts[TRANSCRIPT] = _json_bytes({**transcript, "segments": [seg.to_dict() for seg in purged]})
+            audit.append(_purge_event(given.call_id, TRANSCRIPT, raw_transcript, artifacts[TRANSCRIPT], removed))
+        focus = _consent_focus(given)
+        if focus is not None:
+            raw_focus, focus_json = focus
+            focus_segments, focus_removed = purge_card_data(FocusedPass.segments_from_json(focus_json), found.spans)
+            if focus_removed:
+                artifacts[CONSENT_FOCUS] = _json_bytes(
+                    {**focus_json, "segments": [seg.to_dict() for seg in focus_segments]}
+                )
+                audit.append(
+                    _purge_event(given.call_id, CONSENT_FOCUS, raw_focus, artifacts[CONSENT_FOCUS], focus_removed)
+                )
+        return StageOutput(
+            {**pii_summary(found), "card_data_purged": [event.details["artifact"] for event in audit]},
+            artifacts,
+            replaces=(TRANSCRIPT, CONSENT_FOCUS),
+            audit=tuple(audit),
+        )
 
     def cleanup(self) -> None:
         """Nothing held."""

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from callwarden.domain.pipeline import CallStatus
 from callwarden.pipeline.stage import (
-    AudioArtifact,
     Stage,
     StageInput,
     StageOutput,
@@ -180,10 +179,20 @@ class PipelineRunner:
                     }
                 if result is not None and result.audio:
                     output = {**output, "audio": {a.kind: _blob_ref(a.sealed) for a in result.audio}}
+                superseding = set(result.replaces) if result is not None else set()
                 for name, blob in artifacts:
-                    self.vault.record(session, blob, call_id=claimed.call_id, kind=name, media_type="application/json")
+                    replaced += self._record(
+                        session, claimed.call_id, blob, name, "application/json", replace=name in superseding
+                    )
                 for audio in result.audio if result is not None else ():
-                    replaced += self._record_audio(session, claimed.call_id, audio)
+                    replaced += self._record(
+                        session,
+                        claimed.call_id,
+                        audio.sealed,
+                        audio.kind,
+                        audio.media_type,
+                        replace=audio.kind == ORIGINAL,
+                    )
                 session.add(
                     StageResult(
                         call_id=claimed.call_id,
@@ -214,13 +223,16 @@ class PipelineRunner:
                 log.warning("could not delete the shredded ciphertext %s: %s", store_key, exc)
         return True
 
-    def _record_audio(self, session: Session, call_id: str, audio: AudioArtifact) -> list[str]:
-        """Catalogue a stage's audio; a new original shreds the one it replaces, in this same transaction.
+    def _record(
+        self, session: Session, call_id: str, sealed: SealedBlob, kind: str, media_type: str, *, replace: bool
+    ) -> list[str]:
+        """Catalogue a stage's blob; one that replaces (a new original, a purged transcript) shreds the current
+        blob of its kind in this same transaction.
 
         Returns the store keys of the shredded ciphertext, to delete once the transaction has committed.
         """
-        replaced = current_blob(session, call_id, audio.kind) if audio.kind == ORIGINAL else None
-        self.vault.record(session, audio.sealed, call_id=call_id, kind=audio.kind, media_type=audio.media_type)
+        replaced = current_blob(session, call_id, kind) if replace else None
+        self.vault.record(session, sealed, call_id=call_id, kind=kind, media_type=media_type)
         if replaced is None:
             return []
         self.vault.shred(session, replaced)

@@ -54,11 +54,14 @@ class AudioArtifact:
 class StageOutput:
     """A stage's result: ``data`` is stored in the catalogue (no call content in it: it is not encrypted);
     ``artifacts`` (transcripts, anything holding what was said) are stored encrypted in the vault, one blob each,
-    and referenced from the stored data by name, blob id and SHA-256; ``audio`` likewise, streamed."""
+    and referenced from the stored data by name, blob id and SHA-256; ``audio`` likewise, streamed.
+    ``replaces`` names artifacts that supersede the call's current blob of the same kind: that blob's data key is
+    shredded in the transaction that stores this result (how card data is purged from an earlier transcript)."""
 
     data: dict[str, Any]
     artifacts: Mapping[str, bytes] = field(default_factory=dict)
     audio: tuple[AudioArtifact, ...] = ()
+    replaces: tuple[str, ...] = ()
     call_changes: CallChanges | None = None
     audit: tuple[AuditEvent, ...] = ()
 

@@ -236,6 +236,11 @@ def _open_audio(
         call = _visible_call(session, actor, call_id, action, purpose)
         blob = current_blob(session, call.id, kind)
         if blob is None:
+            gone = session.execute(
+                select(Blob.shredded_at).where(Blob.call_id == call.id, Blob.kind == kind).limit(1)
+            ).first()
+            if gone is not None:
+                raise Unavailable(f"call {call.id}: the {kind} audio was deleted (its key shredded)")
             raise NotFound(f"call {call.id} has no {'redacted audio yet' if kind == REDACTED_AUDIO else kind}")
         try:
             reader = rt.vault.open(session, blob)
