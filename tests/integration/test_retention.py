@@ -24,6 +24,7 @@ from callwarden.config import Settings
 from callwarden.domain.access import Actor, Role
 from callwarden.domain.retention import DeletionRequest, DeletionScope
 from callwarden.pipeline.runner import ORIGINAL
+from callwarden.services import calls as calls_service
 from callwarden.services import retention
 from callwarden.services.audit import call_history, verify_audit
 from callwarden.services.deletions import AFTER_SEAL
@@ -96,6 +97,10 @@ def test_hold_blocks_a_due_deletion_until_released_then_every_blob_is_shredded(r
         retention.place_hold(rt, COMPLIANCE, call_id, "  ")
     hold = retention.place_hold(rt, COMPLIANCE, call_id, "litigation 2024-17")
     assert hold["legal_hold"] and hold["deletions_held"] == [deletion]
+    shown = calls_service.show_call(rt, COMPLIANCE, call_id)
+    assert shown["legal_hold"] is True
+    assert shown["report"]["retention"]["legal_hold"]["reason"] == "litigation 2024-17"
+    assert [(d["id"], d["state"]) for d in shown["report"]["retention"]["deletions"]] == [(deletion, "held")]
     held_run = retention.run_due(rt, COMPLIANCE, now=datetime.now(UTC) + LATER).to_dict()
     assert held_run["executed"] == [] and [h["id"] for h in held_run["held"]] == [deletion]
     assert retention.list_deletions(rt, COMPLIANCE, now=datetime.now(UTC) + LATER)[0]["state"] == "held"
@@ -119,6 +124,10 @@ def test_hold_blocks_a_due_deletion_until_released_then_every_blob_is_shredded(r
     for action in ("deletion.scheduled", "call.legal_hold_placed", "call.legal_hold_released", "deletion.executed"):
         assert action in actions
     assert retention.list_deletions(rt, COMPLIANCE)[0]["state"] == "executed"
+    report = calls_service.show_call(rt, COMPLIANCE, call_id)["report"]
+    assert report["segments"] is None and report["segments_withheld"].startswith("deleted")
+    assert report["retention"]["deletions"][0]["state"] == "executed"
+    assert report["retention"]["legal_hold"]["legal_hold"] is False
 
 
 def retention_history(rt: Runtime, call_id: str) -> list[dict[str, object]]:

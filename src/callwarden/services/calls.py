@@ -22,6 +22,7 @@ from callwarden.pipeline.redact_stage import REDACTED_AUDIO
 from callwarden.pipeline.runner import ORIGINAL, current_blob
 from callwarden.services.authz import require
 from callwarden.services.errors import NotFound, Unavailable
+from callwarden.services.retention import hold_info, scheduled_deletions_for
 from callwarden.services.runtime import Runtime
 from callwarden.store import audit_log
 from callwarden.store.crypto import IntegrityError
@@ -75,6 +76,7 @@ def call_item(call: Call) -> dict[str, Any]:
         "source": call.source,
         "original_name": call.original_name,
         "flags": list(call.flags or []),
+        "legal_hold": bool(call.legal_hold),
         "created_at": _iso(call.created_at),
         "updated_at": _iso(call.updated_at),
     }
@@ -135,11 +137,15 @@ def _visible_call(session: Session, actor: Actor, call_id: str, action: Action, 
     return call
 
 
-def _segments(rt: Runtime, session: Session, call: Call, pii: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    """The redacted transcript the pii stage stored; None until it has run (never the unredacted one)."""
+def _redacted_transcript(session: Session, pii: dict[str, Any] | None) -> Blob | None:
     ref = ((pii or {}).get("artifacts") or {}).get(REDACTED_TRANSCRIPT)
-    blob = session.get(Blob, ref["blob_id"]) if ref else None
-    if blob is None:
+    return session.get(Blob, ref["blob_id"]) if ref else None
+
+
+def _segments(rt: Runtime, session: Session, call: Call, blob: Blob | None) -> list[dict[str, Any]] | None:
+    """The redacted transcript the pii stage stored; None until it has run (never the unredacted one) and once
+    it was deleted."""
+    if blob is None or blob.shredded_at is not None:
         return None
     try:
         with rt.vault.open(session, blob) as reader:
@@ -152,8 +158,10 @@ def _segments(rt: Runtime, session: Session, call: Call, pii: dict[str, Any] | N
     ]
 
 
-def _segments_withheld(transcribed: dict[str, Any] | None, pii: dict[str, Any] | None) -> str | None:
+def _segments_withheld(transcribed: dict[str, Any] | None, pii: dict[str, Any] | None, blob: Blob | None) -> str | None:
     """Why the report shows no transcript text, when it shows none: fail closed until redaction has run."""
+    if blob is not None and blob.shredded_at is not None:
+        return "deleted: the transcript was crypto-shredded with the call's audio"
     if transcribed is None or transcribed.get("skipped"):
         return None
     if pii is None:
@@ -184,6 +192,7 @@ def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
     consent = output("consent") or {}
     pii = output("pii")
     redact = output("redact")
+    redacted = _redacted_transcript(session, pii)
     return {
         "duration_s": call.duration_s,
         "channels": call.channels,
@@ -193,12 +202,16 @@ def call_report(rt: Runtime, session: Session, call: Call) -> dict[str, Any]:
         "calling_hours": consent.get("calling_hours"),
         "consent_record": consent.get("consent_record"),
         "levels": output("decode"),
-        "segments": _segments(rt, session, call, pii),
-        "segments_withheld": _segments_withheld(output("transcribe"), pii),
+        "segments": _segments(rt, session, call, redacted),
+        "segments_withheld": _segments_withheld(output("transcribe"), pii, redacted),
         "pii": _pii_report(pii),
         "redaction": None if redact is None else {k: v for k, v in redact.items() if k not in ("audio", "pci")},
         "metrics": output("metrics"),
         "transcription": output("transcribe"),
+        "retention": {
+            "legal_hold": {k: v for k, v in hold_info(call).items() if k != "call_id"},
+            "deletions": scheduled_deletions_for(session, call.id),
+        },
         "stages": [
             {
                 "stage": result.stage,
