@@ -19,7 +19,7 @@ _STOP = (
     r"(?!(?:I|I'm|The|A|An|It|This|That|Is|Not|Just|Sorry|Calling|Here|Fine|Good|Great|Sure|Yes|No|Okay|Ok|Hello"
     r"|Hi|Thanks|Thank|From|With|About|Your|My|Our|We|You|He|She|They|And|But|So|Well|Very|Really|Going|Trying"
     r"|Looking|Interested|Busy|Happy|Glad|Ready|Calling|Speaking|Mr|Mrs|Ms|Dr|Miss|Sir|Madam|Ma'am"
-    r"|Name|Address|Phone|Mobile|Fax|Desk|Email|E-mail|Date|Occupation)\b)"
+    r"|Name|Address|Phone|Mobile|Fax|Desk|Email|E-mail|Date|Occupation|Apt|Apartment|Suite|Unit|Box)\b)"
 )
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 _LOWER = r"(?:(?![A-Z])[^\W\d_]|['’])"  # a letter that is not an ASCII capital, or an apostrophe
