@@ -137,8 +137,9 @@ def main() -> None:
         theirs = [detect(t) for t in texts]
         report["presidio"] = {
             "recognizers": ["CreditCardRecognizer", "UsSsnRecognizer", "EmailRecognizer", "PhoneRecognizer"],
-            "all": score(rows, theirs, PRESIDIO_TYPES),
+            "tune (even index)": score(rows[0::2], theirs[0::2], PRESIDIO_TYPES),
             "held out (odd index)": score(rows[1::2], theirs[1::2], PRESIDIO_TYPES),
+            "all": score(rows, theirs, PRESIDIO_TYPES),
             "throughput": throughput(texts, redact),
         }
     held = report["ours"]["held out (odd index)"]
