@@ -166,11 +166,16 @@ def calls_list(
     campaign: Annotated[str | None, typer.Option()] = None,
     status: Annotated[str | None, typer.Option()] = None,
     phone: Annotated[str | None, typer.Option(help="Either party's number (E.164).")] = None,
+    flag: Annotated[
+        str | None, typer.Option(help="Only calls with this flag (redaction_review: the redaction review queue).")
+    ] = None,
     limit: Annotated[int, typer.Option()] = 100,
 ) -> None:
     """List calls, newest first."""
     with runtime() as rt:
-        flt = calls_service.CallFilter(agent_id=agent, campaign=campaign, status=status, phone=phone, limit=limit)
+        flt = calls_service.CallFilter(
+            agent_id=agent, campaign=campaign, status=status, phone=phone, flag=flag, limit=limit
+        )
         page = served(lambda: calls_service.list_calls(rt, users_service.local_operator(), flt))
     if as_json:
         print_json({"items": page["items"], "total": page["total"]})

@@ -45,6 +45,10 @@ def test_ingest_list_show_and_duplicate(settings: Settings, tmp_path: Path) -> N
     show = run_cli(settings, "calls", "show", result["id"], "--json")
     report = json.loads(show.stdout)["report"]
     assert report["duration_s"] == pytest.approx(2.0, abs=0.01) and len(report["levels"]["channels"]) == 2
+    assert item["flags"], "a tone has no disclosure: the call is flagged"
+    for flag, expected in ((item["flags"][0], [result["id"]]), ("redaction_review", [])):
+        listed = run_cli(settings, "calls", "list", "--json", "--flag", flag)
+        assert [i["id"] for i in json.loads(listed.stdout)["items"]] == expected, flag
 
 
 def test_folder_ingest_with_sidecars_and_shared_meta(settings: Settings, tmp_path: Path) -> None:
