@@ -3,8 +3,9 @@
 Each call is made by tests/synth (TTS voices on a phone line), transcribed with the default engine, searched for
 PII, and its redacted audio rendered with the configured fill. Then every TRUE PII turn (known from the script,
 not from the detector) is re-transcribed from the redacted audio: a leak is a turn where digits or number
-words are still heard. Also reports how many of those turns got any redaction window (a turn with none was
-missed by detection, which the self-check, listening only where it redacted, cannot hear either).
+words (or a spoken email) are still heard. Also reports how many of those turns got any redaction window (a
+turn with none was missed by detection, which the self-check, listening only where it redacted, cannot hear
+either), and what ASR heard the prospect say in each call.
 
     PYTHONPATH=. HF_HUB_OFFLINE=1 .venv/bin/python bench/redaction_audio.py [--fill silence|tone]
 """
@@ -67,7 +68,42 @@ CALLS = [
             Turn(A, "Great, we will call you tomorrow."),
         ],
     ),
+    (
+        "bank+routing",
+        [
+            Turn(A, "For the direct debit, what is your routing number?"),
+            Turn(P, "The routing number is zero two one, zero zero zero, zero two one."),
+            Turn(A, "And the account number?"),
+            Turn(P, "Account number eight eight three, four four one, two nine zero seven."),
+        ],
+    ),
+    (
+        "dob",
+        [
+            Turn(A, "Can I confirm your date of birth please?"),
+            Turn(P, "Yes, it's March fourteenth, nineteen eighty five."),
+            Turn(A, "Thank you, that matches our records."),
+        ],
+    ),
+    (
+        "email-spelled",
+        [
+            Turn(A, "What email address should we send the quote to?"),
+            Turn(P, "It's john dot smith at gmail dot com."),
+            Turn(A, "Perfect, you will have it within the hour."),
+        ],
+    ),
 ]
+SLT, F2 = Voice("flite", "slt"), Voice("espeak-ng", "en-us+f2")
+PROSPECT_VOICES = (
+    SLT,
+    F2,
+    SLT,
+    F2,
+    Voice("espeak-ng", "en-gb+m1"),
+    Voice("flite", "rms"),
+    Voice("espeak-ng", "en+f4", 0.9),
+)
 PII_MARKERS = (
     "four five three two",
     "Five five five five",
@@ -75,6 +111,10 @@ PII_MARKERS = (
     "four oh two",
     "one two three",
     "five one two",
+    "zero two one",
+    "eight eight three",
+    "nineteen eighty five",
+    "gmail",
 )
 
 
@@ -97,7 +137,7 @@ def main() -> None:
                     Turn(P, "Okay."),
                     *turns,
                 ),
-                prospect_voice=Voice("flite", "slt") if index % 2 == 0 else Voice("espeak-ng", "en-us+f2"),
+                prospect_voice=PROSPECT_VOICES[index % len(PROSPECT_VOICES)],
             )
             call = make_call(spec, Path(tmp), seed=index)
             result = transcribe_recording(call.path, engine, roles)
@@ -123,7 +163,8 @@ def main() -> None:
                 call_leaks.append(
                     {"turn_s": [round(turn.start_s, 2), round(turn.end_s, 2)], "covered": covered, "leaked": leaked}
                 )
-            per_call.append({"call": name, "spans": len(found.spans), "turns": call_leaks})
+            heard_p = " | ".join(seg.text for seg in result.segments if seg.speaker is P)
+            per_call.append({"call": name, "spans": len(found.spans), "prospect_asr": heard_p, "turns": call_leaks})
     print(
         json.dumps(
             {

@@ -18,7 +18,7 @@ from callwarden.domain.transcript import Speaker
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import FasterWhisperEngine
 from callwarden.speech.speakers import ChannelRoles
-from tests.synth import CallSpec, Turn, make_call, tools_missing
+from tests.synth import CallSpec, Turn, Voice, make_call, tools_missing
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 pytestmark = [
@@ -76,3 +76,44 @@ def test_spoken_card_data_is_found_and_leaves_no_digits(engine: FasterWhisperEng
     after = truths[-1].end_s + 1.0  # the prospect's closing words are no PII and stay readable
     closing = [w.text for s in result.segments if s.speaker is P for w in s.words if w.start_s > after]
     assert closing and not any(w.startswith("[") for w in closing), closing
+
+
+INTRO = (Turn(A, "Hello, this is Sam from Sunrise Solar, this call is recorded."), Turn(P, "Okay."))
+READ_OUT_CALLS = {  # tiny.en garbles these agent requests and writes the digits as comma lists (5, 5, 5, 4, ...)
+    "card-digits-fast": (
+        1,
+        (
+            Turn(A, "What is the long number on the front of the card?"),
+            Turn(P, "Five five five five four four four four three three three three two two two two.", speed=1.2),
+            Turn(A, "Thanks. And the three digit code?"),
+            Turn(P, "It's four oh two."),
+        ),
+    ),
+    "phone": (
+        3,
+        (
+            Turn(A, "What is the best phone number to reach you?"),
+            Turn(P, "You can call me at five one two, five five five, zero one four seven."),
+            Turn(A, "Great, we will call you tomorrow."),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ_OUT_CALLS))
+def test_digits_read_out_after_garbled_requests_are_covered(
+    name: str, engine: FasterWhisperEngine, tmp_path: Path
+) -> None:
+    seed, turns = READ_OUT_CALLS[name]
+    spec = CallSpec(name, (*INTRO, *turns), prospect_voice=Voice("espeak-ng", "en-us+f2"))
+    call = make_call(spec, tmp_path, seed=seed)
+    result = find_pii_in_segments(
+        transcribe_recording(call.path, engine, ChannelRoles.parse("agent,prospect")).segments
+    )
+    truths = [t for t in call.turns if t.speaker is P and t.text != "Okay."]
+    for truth in truths:
+        covering = [s for s in result.spans if s.start_s < truth.end_s and s.end_s > truth.start_s]
+        assert covering, f"no PII span covers {truth.text!r}: {result.segments}"
+    for seg in result.segments:
+        if seg.speaker is P:
+            assert not re.search(r"\d", seg.text), seg.text

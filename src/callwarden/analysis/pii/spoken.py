@@ -8,13 +8,16 @@ match in the normalised text maps to exact offsets in the original (a partial ma
 redaction fails closed).
 
 "oh"/"o" count as zero, and homophones ("for", "to", "ate", "won") as digits, only between other numbers, so
-"oh I see" and "go to the store" stay words.
+"oh I see" and "go to the store" stay words. Digits read out one at a time, which ASR punctuates like a list
+("5, 5, 5, 4"), become one run too (see ``readouts``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from callwarden.analysis.pii.readouts import join_readouts
 
 _UNITS = {
     "zero": 0, "oh": 0, "o": 0, "one": 1, "two": 2, "three": 3, "four": 4,
@@ -121,7 +124,12 @@ def words_to_digits(words: list[str]) -> str:
             out.append(str(_UNITS[words[i + 1]]) * _REPEATS[word])
             i += 2
             continue
+        if word in _REPEATS:  # "double" before no digit ("double twenty"): a word ASR heard, not a count
+            i += 1
+            continue
         parsed = _below_hundred(words, i)
+        if parsed is None and word in _SCALES:  # "a hundred", "few hundred", "first thousand": one of it
+            parsed = (1, 0, False)
         if parsed is None:
             raise ValueError(f"not a number word: {word!r}")
         value, used, ordinal = parsed
@@ -212,4 +220,5 @@ def normalise(text: str) -> Normalised:
     for tok in tokens[cursor:]:
         pieces.append(tok.text)
         origin.extend((p, p + 1) for p in range(tok.start, tok.end))
-    return Normalised(text, "".join(pieces), tuple(origin))
+    joined, mapped = join_readouts("".join(pieces), origin)
+    return Normalised(text, joined, tuple(mapped))

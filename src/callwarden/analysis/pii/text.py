@@ -5,6 +5,7 @@
 without a hint, for text that has no conversation around it (``callwarden redact-text``).
 
 Overlapping findings become one span covering both (never less redacted), typed by the more confident one.
+A short number right after a card number is its code or expiry (``failclosed``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from callwarden.analysis.pii.dates import find_dates
 from callwarden.analysis.pii.emails import find_emails
+from callwarden.analysis.pii.failclosed import after_card, bare_runs
 from callwarden.analysis.pii.finding import Finding
 from callwarden.analysis.pii.people import find_people
 from callwarden.analysis.pii.places import find_addresses
@@ -44,14 +46,23 @@ def merge(spans: Sequence[TextSpan], text: str | None = None) -> list[TextSpan]:
     return merged
 
 
-def detect(text: str, hint: PiiType | None = None) -> list[TextSpan]:
-    """All PII in ``text`` (offsets into ``text``), typing ambiguous numbers by ``hint`` when given."""
+def detect(
+    text: str, hint: PiiType | None = None, *, fail_closed: bool = False, topic: PiiType | None = None
+) -> list[TextSpan]:
+    """All PII in ``text`` (offsets into ``text``), typing ambiguous numbers by ``hint`` when given.
+
+    ``fail_closed`` (a prospect's turn) also redacts the bare digit runs nothing typed, as ``topic`` (what the
+    agent's recent turns were about) when given (see ``failclosed``).
+    """
     norm = normalise(text)
     found: list[Finding] = list(find_runs(norm.text, hint))
     found.extend(Finding(kind, a, b, 0.85, PiiSource.PATTERN) for kind, a, b in find_dates(norm.text, hint))
     found.extend(Finding(PiiType.EMAIL_ADDRESS, a, b, 0.95, PiiSource.PATTERN) for a, b in find_emails(norm.text))
     found.extend(find_addresses(norm.text))
     found.extend(find_people(norm.text))
+    found.extend(after_card(norm.text, found))
+    if fail_closed:
+        found.extend(bare_runs(norm.text, found, topic))
     spans = []
     for f in found:
         start, end = norm.to_original(f.start, f.end)

@@ -5,6 +5,8 @@ come straight from word timings (segment times when a segment has no words). The
 PII: their text has placeholders, and the words inside each span are replaced by one placeholder word that
 keeps the span's start and end. A call needs human review when a span's confidence is below
 ``review_below`` or a context window held speech that nothing recognised (it was redacted on context alone).
+In a prospect's turn (or a mono call's) bare digit runs nothing typed are redacted too, typed by what the
+agent's recent turns were about (``windows.recent_topic``), at low confidence (``failclosed``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from callwarden.analysis.pii.spoken import tokenize
 from callwarden.analysis.pii.text import detect, merge, redact_text
 from callwarden.analysis.pii.vocabulary import vocabulary
-from callwarden.analysis.pii.windows import Window, find_windows
+from callwarden.analysis.pii.windows import Window, find_windows, recent_topic
 from callwarden.domain.pii import PiiSource, PiiSpan, TextSpan
 from callwarden.domain.transcript import Segment, Speaker, Word
 
@@ -155,7 +157,9 @@ def find_pii_in_segments(segments: Sequence[Segment], settings: PiiSettings = Pi
         text, offsets = _word_offsets(seg)
         mine = [w for w in windows if _answers(seg, index, w)]
         hint = mine[-1].type if mine else None
-        found = detect(text, hint)
+        answering = seg.speaker in (Speaker.PROSPECT, Speaker.UNKNOWN)
+        topic = hint or (recent_topic(segments, order, index) if answering else None)
+        found = detect(text, hint, fail_closed=answering, topic=topic)
         for window in mine:
             start, end = _answer_range(seg, index, text, offsets, window)
             if start >= end:

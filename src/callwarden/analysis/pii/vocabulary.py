@@ -22,7 +22,10 @@ CONTEXT_FILE = "pii_context.json"
 class Vocabulary:
     """Compiled lists: per type, the keywords near a number and the agent requests (in order of precedence: the
     first type whose request matches is the window's type); the asking cues a request needs; the backchannels
-    that do not close a window (whole turns); the single filler words left unredacted at a window's edges."""
+    that do not close a window (whole turns); the single filler words left unredacted at a window's edges; per
+    type, the topic words (garbled requests included) that type a prospect's bare digits without a window; the
+    words right before (``ordinary_before``, ending there) or after (``ordinary_after``, starting there) a bare
+    number that make it a price, time, year or quantity."""
 
     version: str
     keywords: tuple[tuple[PiiType, re.Pattern[str]], ...]
@@ -30,6 +33,9 @@ class Vocabulary:
     asks: re.Pattern[str]
     backchannels: frozenset[str]
     fillers: frozenset[str]
+    topics: tuple[tuple[PiiType, re.Pattern[str]], ...]
+    ordinary_before: re.Pattern[str]
+    ordinary_after: re.Pattern[str]
 
 
 def _alternation(phrases: list[str], where: str) -> re.Pattern[str]:
@@ -56,6 +62,13 @@ def parse_vocabulary(raw: dict[str, Any]) -> Vocabulary:
         asks=re.compile("|".join(raw.get("asks") or ["\\?"]), re.IGNORECASE),
         backchannels=frozenset(p.lower() for p in raw.get("backchannels", [])),
         fillers=frozenset(word for p in raw.get("fillers", []) for word in p.lower().split()),
+        topics=_typed(raw.get("topics"), "topics"),
+        ordinary_before=re.compile(
+            _alternation(raw.get("ordinary_before") or [], "ordinary_before").pattern + r"\W{0,2}$", re.IGNORECASE
+        ),
+        ordinary_after=re.compile(
+            r"^\W{0,2}" + _alternation(raw.get("ordinary_after") or [], "ordinary_after").pattern, re.IGNORECASE
+        ),
     )
 
 

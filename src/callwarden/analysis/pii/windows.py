@@ -93,3 +93,35 @@ def _next_agent_turn(segments: Sequence[Segment], later: Sequence[int], request:
         ):
             return seg.start_s
     return limit
+
+
+TOPIC_TURNS = 2  # how many of the agent's latest turns say what the prospect's digits are
+TOPIC_MAX_S = 90.0
+
+
+def topic_of(text: str) -> tuple[int, PiiType] | None:
+    """The PII the text mentions last (even garbled: "current number", "free digit code"), with where."""
+    hits = [(m.end(), kind) for kind, pattern in vocabulary().topics for m in pattern.finditer(text)]
+    return max(hits, key=lambda hit: hit[0]) if hits else None
+
+
+def recent_topic(segments: Sequence[Segment], order: Sequence[int], answer: int) -> PiiType | None:
+    """What the agent's latest turns before segment ``answer`` were about, the latest mention first, or None.
+
+    Unlike a window this needs no asking cue (ASR drops question marks and garbles requests); it only types
+    the prospect's bare digit runs (see ``failclosed``).
+    """
+    seg = segments[answer]
+    asked = [
+        i
+        for i in order
+        if i != answer
+        and segments[i].speaker in _ASKERS
+        and segments[i].start_s < seg.start_s
+        and segments[i].end_s > seg.start_s - TOPIC_MAX_S
+    ]
+    for index in reversed(asked[-TOPIC_TURNS:]):
+        found = topic_of(segments[index].text)
+        if found is not None:
+            return found[1]
+    return None
