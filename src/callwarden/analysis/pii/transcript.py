@@ -22,7 +22,7 @@ from callwarden.analysis.pii.windows import Window, find_windows, recent_topic
 from callwarden.domain.pii import PiiSource, PiiSpan, TextSpan
 from callwarden.domain.transcript import Segment, Speaker, Word
 
-PII_DETECTOR_VERSION = "1.1"
+PII_DETECTOR_VERSION = "1.2"
 CONTEXT_CONFIDENCE = 0.7  # context-only span in a window where something else was recognised
 BLIND_CONFIDENCE = 0.5  # context-only span in a window where nothing was
 _UNTIL = ("next_agent_turn", "seconds")
