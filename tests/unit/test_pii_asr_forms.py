@@ -234,4 +234,6 @@ def test_a_code_tiny_en_cut_to_two_digits_in_its_own_turn_is_still_the_code() ->
         )
     )
     assert result.segments[1].text == "It's [CVV]"
+    heard_as_or = find_pii_in_segments(call((A, "And it's my free digit code."), (P, "It's 4 or 2.")))
+    assert heard_as_or.segments[1].text == "It's [CVV]"
     assert result.segments[2].text == "I'm 42 and my wife is 43."  # topic does not reach past 3-digit runs

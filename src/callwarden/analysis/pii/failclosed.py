@@ -5,12 +5,13 @@
    out after a card. One that looks like MM/YY ("04/27", "0427": a month first) is CARD_EXPIRY, anything else
    CVV (ASR drops digits, so two are enough).
 2. ``bare_runs``: in a prospect's turn, a run of 3 or more digits (2 in a turn of three words or fewer after
-   talk of a code or expiry: ASR drops digits of a code read fast) that nothing typed is redacted at low
-   confidence (the call goes to review, it does not leak) unless the words right before or after it make it a
-   price, time, year or quantity ("about 240", "since 2015", "300 panels", "at 930", "199 a month"). Its type
-   is the topic of the agent's recent turns (``windows.recent_topic``, which reads garbled requests too: a
-   payment topic makes 3-4 digits CVV or CARD_EXPIRY and longer runs CREDIT_CARD), else BANK_ACCOUNT, the
-   untyped fail-closed type (as for long runs in ``runs``). A round number ("18000", "24500") is left, and
+   talk of a code or expiry: ASR drops digits of a code read fast, and writes "four oh two" as "4 or 2")
+   that nothing typed is redacted at low confidence (the call goes to review, it does not leak) unless the
+   words right before or after it make it a price, time, year or quantity ("about 240", "since 2015", "300
+   panels", "at 930", "199 a month"). Its type is the topic of the agent's recent turns
+   (``windows.recent_topic``, which reads garbled requests too: a payment topic makes 3-4 digits CVV or
+   CARD_EXPIRY and longer runs CREDIT_CARD), else BANK_ACCOUNT, the untyped fail-closed type (as for long runs
+   in ``runs``). A round number ("18000", "24500") is left, and
    without a topic a bare year (19xx, 20xx) or a round 3-digit one ("300") too.
 """
 
@@ -35,6 +36,9 @@ _FOLLOWER = re.compile(
     r"^\W{0,3}(?:[a-z']+\W{1,3}){0,3}?(?P<num>\d{1,2}\s?/\s?\d{2,4}|\d{2,4})(?![\w/]|[.,:-]\d)", re.IGNORECASE
 )
 _BARE = re.compile(r"(?<![\w@$€£¥.,/:-])\d+(?:[ -]\d+)*(?![\w@%/]|[.,:-]\d)")
+_CODE_READ = re.compile(
+    r"(?<![\w.,])\d(?:,?\s+(?:or|oh)\s+\d)+(?![\w]|[.,]\d)", re.IGNORECASE
+)  # "4 or 2": "four oh two"
 _MONEY = re.compile(r"[$€£¥]\s?$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -83,11 +87,13 @@ def bare_runs(text: str, found: Sequence[Finding], topic: PiiType | None) -> lis
     """Prospect digit runs of 3+ digits in the normalised ``text`` that ``found`` leaves open (see above)."""
     extra: list[Finding] = []
     bare_answer = len(_WORDS.findall(text)) <= BARE_ANSWER_WORDS
-    for match in _BARE.finditer(text):
+    code_answer = bare_answer and topic in (PiiType.CVV, PiiType.CARD_EXPIRY)
+    matches = [*_BARE.finditer(text), *(_CODE_READ.finditer(text) if code_answer else ())]
+    for match in sorted(matches, key=lambda m: -len(m.group())):
         start, end = match.span()
         digits = re.sub(r"\D", "", match.group())
-        least = CODE_MIN_DIGITS if topic in (PiiType.CVV, PiiType.CARD_EXPIRY) and bare_answer else BARE_MIN_DIGITS
-        if len(digits) < least or _covered(found, start, end) or _ordinary(text, start, end):
+        least = CODE_MIN_DIGITS if code_answer else BARE_MIN_DIGITS
+        if len(digits) < least or _covered([*found, *extra], start, end) or _ordinary(text, start, end):
             continue
         if digits.endswith("00") and (len(digits) > 3 or topic is None):
             continue  # a round number: prices and counts are round, codes and account numbers are not
