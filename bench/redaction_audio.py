@@ -142,7 +142,9 @@ def main() -> None:
             call = make_call(spec, Path(tmp), seed=index)
             result = transcribe_recording(call.path, engine, roles)
             found = find_pii_in_segments(result.segments)
-            windows = mute_windows(found.spans, pad_s=args.pad, channels=result.channels, duration_s=result.duration_s)
+            windows = mute_windows(
+                found.audio_spans, pad_s=args.pad, channels=result.channels, duration_s=result.duration_s
+            )
             with open(call.path, "rb") as source:
                 data = b"".join(rendered(source, windows, Fill(args.fill), "flac"))
             redacted = decode_channels(io.BytesIO(data), target_rate=SAMPLE_RATE).samples

@@ -125,3 +125,52 @@ def test_mono_request_and_answer_in_one_segment() -> None:
 def test_bad_settings_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=next(iter(bad))):
         PiiSettings(**bad)  # type: ignore[arg-type]
+
+
+def test_an_answer_asr_dropped_is_still_muted_by_time_and_sent_to_review() -> None:
+    """The prospect read the card but ASR wrote nothing: no word to redact, so the window itself is muted."""
+    result = find_pii_in_segments(
+        [
+            seg(P, 0.2, 0.8, "hello"),  # earlier prospect speech: tells which channel is the prospect's
+            seg(A, 1.0, 3.0, "Can I take your card number for the deposit please?"),
+            seg(A, 12.0, 14.0, "Thank you, and have a lovely day."),
+        ]
+    )
+    assert result.spans == ()
+    [window] = result.answer_windows
+    assert (window.type, window.speaker, window.channel) == (PiiType.CREDIT_CARD, P, 1)
+    # nobody was heard answering, so the agent's next turn cannot be told from a follow-up of the request:
+    # the window runs to its limit (fail closed), and a person checks the call
+    assert (window.start_s, window.end_s) == (pytest.approx(2.5), pytest.approx(3.0 + PiiSettings().context_max_s))
+    assert window.source is PiiSource.CONTEXT and window.confidence < PiiSettings().review_below
+    assert result.needs_review and any("no answer transcribed" in r for r in result.review_reasons)
+    assert result.audio_spans == (window,)
+
+
+def test_an_answered_window_is_muted_whole_without_review() -> None:
+    result = find_pii_in_segments(
+        [
+            seg(A, 0.0, 3.0, "What's your social security number?"),
+            seg(P, 3.5, 7.0, "it's one two three four five six seven eight nine"),
+            seg(A, 7.5, 9.0, "Thank you, that is verified."),
+        ]
+    )
+    [window] = result.answer_windows
+    assert (window.type, window.start_s, window.end_s) == (PiiType.US_SSN, pytest.approx(2.5), pytest.approx(7.5))
+    assert not result.needs_review
+    assert [s.type for s in result.audio_spans] == [PiiType.US_SSN, PiiType.US_SSN]
+
+
+def test_mono_answer_windows_mute_the_mix() -> None:
+    mono = [
+        Segment(A, 0.0, 3.0, "Can I get your date of birth?", (), None),
+        Segment(P, 3.5, 5.0, "march third nineteen eighty", (), None),
+        Segment(A, 5.5, 7.0, "Lovely, thank you very much.", (), None),
+    ]
+    [window] = find_pii_in_segments(mono).answer_windows
+    assert window.channel is None and window.end_s == pytest.approx(5.5)
+
+
+def test_no_request_no_answer_window() -> None:
+    result = find_pii_in_segments([seg(A, 0.0, 2.0, "How are you today?"), seg(P, 2.5, 4.0, "fine thanks")])
+    assert result.answer_windows == () and result.audio_spans == ()

@@ -62,6 +62,7 @@ def pii_summary(found: TranscriptPii) -> dict[str, Any]:
     return {
         "detector": found.version,
         "spans": [span.to_dict() for span in found.spans],
+        "answer_windows": [span.to_dict() for span in found.answer_windows],
         "counts": dict(sorted(Counter(span.type.value for span in found.spans).items())),
         "needs_review": found.needs_review,
         "review_reasons": list(found.review_reasons),
@@ -100,14 +101,16 @@ class PiiStage:
         found = replace(found, spans=tuple(with_earlier_spans(found.spans, placeholder_spans(segments))))
         artifacts = {REDACTED_TRANSCRIPT: _json_bytes(redacted_transcript_json(found))}
         audit: list[AuditEvent] = []
-        purged, removed = purge_card_data(segments, found.spans)
+        purged, removed = purge_card_data(segments, found.audio_spans)
         if removed:
             artifacts[TRANSCRIPT] = _json_bytes({**transcript, "segments": [seg.to_dict() for seg in purged]})
             audit.append(_purge_event(given.call_id, TRANSCRIPT, raw_transcript, artifacts[TRANSCRIPT], removed))
         focus = _consent_focus(given)
         if focus is not None:
             raw_focus, focus_json = focus
-            focus_segments, focus_removed = purge_card_data(FocusedPass.segments_from_json(focus_json), found.spans)
+            focus_segments, focus_removed = purge_card_data(
+                FocusedPass.segments_from_json(focus_json), found.audio_spans
+            )
             if focus_removed:
                 artifacts[CONSENT_FOCUS] = _json_bytes(
                     {**focus_json, "segments": [seg.to_dict() for seg in focus_segments]}

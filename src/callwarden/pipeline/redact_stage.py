@@ -121,7 +121,7 @@ class RedactStage:
         """Derivative, PCI-clean original when there is card data, self-check, verdict."""
         s = self._settings
         pii = given.upstream["pii"]
-        spans = [PiiSpan.from_dict(raw) for raw in pii["spans"]]
+        spans = [PiiSpan.from_dict(raw) for raw in (*pii["spans"], *pii.get("answer_windows", ()))]
         channels = int(given.metadata.get("channels") or 1)
         duration = float(given.metadata.get("duration_s") or 0.0) or None
         windows = mute_windows(spans, pad_s=s.pad_s, channels=channels, duration_s=duration)

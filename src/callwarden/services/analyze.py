@@ -91,7 +91,7 @@ def analyze_file(
     if redacted_audio is not None:
         try:
             write_redacted_audio(
-                path, found.spans, redaction_settings(settings), redacted_audio, channels=info.channels
+                path, found.audio_spans, redaction_settings(settings), redacted_audio, channels=info.channels
             )
         except OSError as exc:
             raise InvalidInput(f"cannot write the redacted audio to {redacted_audio}: {exc}") from exc

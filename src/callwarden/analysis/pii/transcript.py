@@ -22,9 +22,10 @@ from callwarden.analysis.pii.windows import Window, find_windows, recent_topic
 from callwarden.domain.pii import PiiSource, PiiSpan, TextSpan
 from callwarden.domain.transcript import Segment, Speaker, Word
 
-PII_DETECTOR_VERSION = "1.2"
+PII_DETECTOR_VERSION = "1.3"
 CONTEXT_CONFIDENCE = 0.7  # context-only span in a window where something else was recognised
 BLIND_CONFIDENCE = 0.5  # context-only span in a window where nothing was
+ANSWER_OVERLAP_S = 0.5  # an answer may start this much before the request's last word ends
 _UNTIL = ("next_agent_turn", "seconds")
 
 
@@ -54,6 +55,13 @@ class TranscriptPii:
     needs_review: bool
     version: str = PII_DETECTOR_VERSION
     review_reasons: tuple[str, ...] = field(default=())
+    answer_windows: tuple[PiiSpan, ...] = field(default=())
+
+    @property
+    def audio_spans(self) -> tuple[PiiSpan, ...]:
+        """What audio redaction mutes: every finding, and every answer window by time (ASR may have written
+        nothing, or something unrecognisable, for what the prospect said there)."""
+        return tuple(sorted((*self.spans, *self.answer_windows), key=lambda s: (s.start_s, s.end_s)))
 
     def report(self) -> list[dict[str, Any]]:
         """The analyze report's ``pii[]``."""
@@ -178,9 +186,43 @@ def find_pii_in_segments(segments: Sequence[Segment], settings: PiiSettings = Pi
             if span.confidence < settings.review_below:
                 reasons.append(f"segment {index}: {span.type.value} at confidence {span.confidence:.2f}")
     spans.sort(key=lambda s: (s.start_s, s.end_s))
+    answers = _answer_windows(segments, windows, reasons)
     return TranscriptPii(
-        tuple(spans), tuple(redacted), bool(reasons), PII_DETECTOR_VERSION, tuple(dict.fromkeys(reasons))
+        tuple(spans), tuple(redacted), bool(reasons), PII_DETECTOR_VERSION, tuple(dict.fromkeys(reasons)), answers
     )
+
+
+SILENT_WINDOW_S = 1.5  # an answer window this long in which ASR wrote nothing for the prospect needs a person
+
+
+def _answer_windows(segments: Sequence[Segment], windows: Sequence[Window], reasons: list[str]) -> tuple[PiiSpan, ...]:
+    """Each context window as a span of time on the answering party's channel, from the end of the request.
+
+    The words found inside are already spans; this covers the audio ASR wrote nothing for (a read-out it
+    dropped, a turn it merged away). On a stereo call only the prospect's channel is muted there; on a mono
+    call (no channel) the whole mix is, up to the next agent turn.
+    """
+    channels = {seg.channel for seg in segments if seg.speaker is Speaker.PROSPECT and seg.channel is not None}
+    channel = channels.pop() if len(channels) == 1 else None
+    answers: list[PiiSpan] = []
+    for window in windows:
+        request = segments[window.request]
+        start = max(window.open_s, request.end_s - ANSWER_OVERLAP_S)
+        if window.close_s <= start:
+            continue
+        heard = any(
+            seg.speaker in (Speaker.PROSPECT, Speaker.UNKNOWN) and seg.start_s < window.close_s and seg.end_s > start
+            for i, seg in enumerate(segments)
+            if i != window.request
+        )
+        if not heard and window.close_s - start >= SILENT_WINDOW_S:
+            reasons.append(f"segment {window.request}: {window.type.value} asked for, no answer transcribed")
+        speaker = Speaker.PROSPECT if request.speaker is Speaker.AGENT else Speaker.UNKNOWN
+        confidence = CONTEXT_CONFIDENCE if heard else BLIND_CONFIDENCE
+        answers.append(
+            PiiSpan(window.type, speaker, start, window.close_s, confidence, PiiSource.CONTEXT, window.request, channel)
+        )
+    return tuple(answers)
 
 
 def _answers(seg: Segment, index: int, window: Window) -> bool:
