@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -39,7 +38,6 @@ from callwarden.speech.guards import (
     silence_threshold_dbfs,
     window_levels_dbfs,
 )
-from callwarden.speech.verify import TextScore, whisper_text_scores
 
 Float32Array = npt.NDArray[np.float32]
 SAMPLE_RATE = 16000  # what every Whisper model takes
@@ -181,11 +179,6 @@ class FasterWhisperEngine:
         """The same loaded model with `initial_prompt` set: used by the consent-focused pass, never for the
         stored transcript."""
         return FasterWhisperEngine(replace(self.settings, initial_prompt=initial_prompt), model_from=self)
-
-    def score_texts(self, audio: Float32Array, texts: Sequence[str], *, offset_s: float = 0.0) -> list[TextScore]:
-        """How well each of `texts` fits `audio` (at most 30 s) when the model is made to read it (teacher
-        forcing; ``speech.verify``), with word times plus `offset_s`."""
-        return whisper_text_scores(self.load(), audio, texts, offset_s=offset_s)
 
     def load(self) -> Any:
         """The WhisperModel, loading it on first call; later calls return the same one."""
