@@ -174,3 +174,27 @@ def test_mono_answer_windows_mute_the_mix() -> None:
 def test_no_request_no_answer_window() -> None:
     result = find_pii_in_segments([seg(A, 0.0, 2.0, "How are you today?"), seg(P, 2.5, 4.0, "fine thanks")])
     assert result.answer_windows == () and result.audio_spans == ()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Thanks Arjun, the deposit is processed. You will get a confirmation email shortly.",
+        "Thank you, and the deposit date, you will get a confirmation email shortly.",  # ASR dropped the full stop
+        "We'll send the card details to your email address.",
+        "Your card has been charged, the confirmation number is on its way.",
+    ],
+)
+def test_a_statement_about_the_data_opens_no_window(statement: str) -> None:
+    """'confirmation' is not the asking cue 'confirm', and telling the prospect about an email asks for none."""
+    result = find_pii_in_segments([seg(A, 0.0, 3.0, statement), seg(P, 3.5, 5.0, "okay great thanks bye")])
+    assert result.answer_windows == () and not result.needs_review
+
+
+def test_a_request_after_a_statement_in_the_same_turn_still_opens_a_window() -> None:
+    turn = "You will get a confirmation email shortly. What's the best phone number to reach you?"
+    result = find_pii_in_segments(
+        [seg(A, 0.0, 4.0, turn), seg(P, 4.5, 8.0, "five one two five five five oh one four seven")]
+    )
+    assert [w.type for w in result.answer_windows] == [PiiType.PHONE_NUMBER]
+    assert result.segments[1].text == "[PHONE_NUMBER]"

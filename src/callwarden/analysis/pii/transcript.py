@@ -22,7 +22,7 @@ from callwarden.analysis.pii.windows import Window, find_windows, recent_topic
 from callwarden.domain.pii import PiiSource, PiiSpan, TextSpan
 from callwarden.domain.transcript import Segment, Speaker, Word
 
-PII_DETECTOR_VERSION = "1.3"
+PII_DETECTOR_VERSION = "1.4"
 CONTEXT_CONFIDENCE = 0.7  # context-only span in a window where something else was recognised
 BLIND_CONFIDENCE = 0.5  # context-only span in a window where nothing was
 ANSWER_OVERLAP_S = 0.5  # an answer may start this much before the request's last word ends

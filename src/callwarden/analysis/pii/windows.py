@@ -34,15 +34,24 @@ class Window:
     request_char: int  # where the request phrase ends in the request segment's text (its answer may follow)
 
 
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+
+
 def requested_type(text: str) -> tuple[PiiType, int] | None:
-    """The PII an asking turn requests and where its request phrase ends, or None when it asks for none."""
+    """The PII an asking turn requests and where its request phrase ends, or None when it asks for none.
+
+    The asking cue and the request phrase must share a sentence that is not a statement about the data
+    ("you will get a confirmation email shortly" mentions an email but asks for none).
+    """
     vocab = vocabulary()
-    if not vocab.asks.search(text):
-        return None
-    for kind, pattern in vocab.requests:
-        match = pattern.search(text)
-        if match:
-            return kind, match.end()
+    for sentence in _SENTENCE.finditer(text):
+        part = sentence.group()
+        if not vocab.asks.search(part) or vocab.statements.search(part):
+            continue
+        for kind, pattern in vocab.requests:
+            match = pattern.search(part)
+            if match:
+                return kind, sentence.start() + match.end()
     return None
 
 
