@@ -5,7 +5,9 @@ PII, and its redacted audio rendered with the configured fill. Then every TRUE P
 not from the detector) is re-transcribed from the redacted audio: a leak is a turn where digits or number
 words (or a spoken email) are still heard. Also reports how many of those turns got any redaction window (a
 turn with none was missed by detection, which the self-check, listening only where it redacted, cannot hear
-either), and what ASR heard the prospect say in each call.
+either), what ASR heard the prospect say in each call, and the fail-closed figure: the leak rate outside
+redaction review (a call sent to review, for an unsure detector or prospect speech ASR did not transcribe, can
+only be played by compliance).
 
     PYTHONPATH=. HF_HUB_OFFLINE=1 .venv/bin/python bench/redaction_audio.py [--fill silence|tone]
 """
@@ -26,6 +28,7 @@ from callwarden.analysis.pii import find_pii_in_segments
 from callwarden.audio.decode import decode_channels
 from callwarden.audio.redact import Fill, mute_windows
 from callwarden.domain.transcript import Speaker
+from callwarden.pipeline.pii_stage import untranscribed_reasons
 from callwarden.pipeline.redact_stage import rendered
 from callwarden.pipeline.redaction_check import audible_pii
 from callwarden.pipeline.transcription import transcribe_recording
@@ -126,7 +129,7 @@ def main() -> None:
     engine = FasterWhisperEngine()
     roles = ChannelRoles.parse("agent,prospect")
     started = time.perf_counter()
-    true_turns = leaks = detected = 0
+    true_turns = leaks = detected = unflagged_leaks = 0
     per_call = []
     with tempfile.TemporaryDirectory() as tmp:
         for index, (name, turns) in enumerate(CALLS):
@@ -142,6 +145,7 @@ def main() -> None:
             call = make_call(spec, Path(tmp), seed=index)
             result = transcribe_recording(call.path, engine, roles)
             found = find_pii_in_segments(result.segments)
+            review = found.needs_review or bool(untranscribed_reasons(result.summary(), result.segments))
             windows = mute_windows(
                 found.audio_spans, pad_s=args.pad, channels=result.channels, duration_s=result.duration_s
             )
@@ -162,11 +166,20 @@ def main() -> None:
                 heard = engine.transcribe(np.ascontiguousarray(clip)).text
                 leaked = bool(audible_pii(heard))
                 leaks += leaked
+                unflagged_leaks += leaked and not review
                 call_leaks.append(
                     {"turn_s": [round(turn.start_s, 2), round(turn.end_s, 2)], "covered": covered, "leaked": leaked}
                 )
             heard_p = " | ".join(seg.text for seg in result.segments if seg.speaker is P)
-            per_call.append({"call": name, "spans": len(found.spans), "prospect_asr": heard_p, "turns": call_leaks})
+            per_call.append(
+                {
+                    "call": name,
+                    "spans": len(found.spans),
+                    "sent_to_review": review,
+                    "prospect_asr": heard_p,
+                    "turns": call_leaks,
+                }
+            )
     print(
         json.dumps(
             {
@@ -178,6 +191,9 @@ def main() -> None:
                 "true_pii_turns": true_turns,
                 "turns_with_a_redaction_window": detected,
                 "audio_leak_rate": round(leaks / true_turns, 4) if true_turns else None,
+                # the fail-closed figure: a leak in a call sent to review is only heard by compliance
+                "leak_rate_outside_review": round(unflagged_leaks / true_turns, 4) if true_turns else None,
+                "calls_sent_to_review": sum(call["sent_to_review"] for call in per_call),
                 "per_call": per_call,
                 "seconds": round(time.perf_counter() - started, 1),
             },

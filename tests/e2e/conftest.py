@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -29,6 +30,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+USERS = (("admin", "admin", None), ("agent1", "agent", "a-1"))
+
+
 @dataclass(frozen=True)
 class Server:
     url: str
@@ -50,14 +54,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("e2e")
     settings = Settings(home=root / "home")
     init_home(settings)
-    passwords = {}
-    for name, role, agent in (("admin", "admin", None), ("agent1", "agent", "a-1")):
-        args = ["user", "add", name, "--role", role, "--password"] + (["--agent-id", agent] if agent else [])
-        done = run_cli(settings, *args)
-        assert done.returncode == 0, done.stderr
-        passwords[name] = next(
-            line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("password: ")
-        )
+    passwords = {name: add_user(settings, name, role, agent) for name, role, agent in USERS}
     for i, (agent, to) in enumerate((("a-1", "+17135550101"), ("a-2", "+12125550123"), ("a-1", "+12145550188"))):
         wav = write_wav(root / f"call{i}.wav", tone(2.0 + i, channels=2))
         (root / f"call{i}.json").write_text(
@@ -66,6 +63,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             ' "agent_region": "US-TX"}'
         )
         assert run_cli(settings, "ingest", str(wav)).returncode == 0
+    with serving(settings) as url:
+        yield Server(url=url, settings=settings, passwords=passwords)
+
+
+def add_user(settings: Settings, name: str, role: str, agent_id: str | None = None) -> str:
+    """Create an account through the CLI; its generated password."""
+    args = ["user", "add", name, "--role", role, "--password"] + (["--agent-id", agent_id] if agent_id else [])
+    done = run_cli(settings, *args)
+    assert done.returncode == 0, done.stderr
+    return next(line.split(": ", 1)[1] for line in done.stdout.splitlines() if line.startswith("password: "))
+
+
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """``callwarden serve`` on a free port for the home of ``settings``; its URL once healthy."""
     port = _free_port()
     proc = subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
@@ -83,7 +95,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
-        yield Server(url=url, settings=settings, passwords=passwords)
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)

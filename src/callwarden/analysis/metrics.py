@@ -28,6 +28,7 @@ import numpy.typing as npt
 from callwarden.domain.transcript import Segment, Speaker
 
 Intervals = npt.NDArray[np.float64]  # shape (n, 2): sorted, disjoint [start, end) pairs
+_MIN_PACE_S = 0.01  # below this much talk a pace is noise (and a denormal talk time divides by zero)
 _SAME_TURN_GAP_S = 0.25  # pauses this short inside one speaker's talk do not end their turn (for interruptions)
 
 
@@ -146,7 +147,7 @@ def conversation_metrics(
             "talk_s": talk_s,
             "turns": turns[speaker],
             "words": words[speaker],
-            "words_per_minute": words[speaker] / (talk_s / 60.0) if talk_s > 0 else 0.0,
+            "words_per_minute": words[speaker] * 60.0 / talk_s if talk_s >= _MIN_PACE_S else 0.0,
             "longest_monologue_s": monologue_s,
             "interruptions": interruptions,
         }

@@ -16,6 +16,7 @@ from typing import Any
 
 from callwarden.analysis.disclosure import DisclosureAssessment, assess_disclosure
 from callwarden.analysis.jurisdiction import call_hours_verdicts, resolve_jurisdiction
+from callwarden.analysis.pii import find_pii_in_text, redact_text
 from callwarden.audio.probe import AudioSource
 from callwarden.audio.prompt_match import PromptTemplate, match_prompts_in_file
 from callwarden.domain.audit import compute_hash
@@ -56,6 +57,7 @@ class ConsentAssessment:
     hours: list[HoursVerdict]
     record: dict[str, Any]
     record_hash: str
+    verdict: dict[str, Any]  # the report's disclosure and objection, evidence text without personal data
 
     @property
     def status(self) -> str:
@@ -86,7 +88,7 @@ class ConsentAssessment:
         """The report's ``jurisdiction``, ``disclosure``, ``objection`` and ``calling_hours`` fields."""
         return {
             "jurisdiction": self.jurisdiction.to_dict(),
-            **self.disclosure.to_report(),
+            **self.verdict,
             "calling_hours": [verdict.to_dict() for verdict in self.hours],
             "consent_record": {"hash": self.record_hash, "rules_version": self.jurisdiction.rules_version},
         }
@@ -123,6 +125,7 @@ def assess_consent(
     # Calling-hours rules protect people who are called: an inbound call (the prospect dialled) is not checked.
     inbound = str(metadata.get("direction") or "").lower() == "inbound"
     hours = [] if inbound else call_hours_verdicts(started_at, jurisdiction, rules)
+    verdict = without_personal_data(assessment.to_report())
     record = {
         "recording_sha256": recording_sha256,
         "rules_version": jurisdiction.rules_version,
@@ -137,11 +140,30 @@ def assess_consent(
         "prompt_matches": [
             {"name": m.name, "at_s": m.at_s, "score": round(m.score, 4), "matched": m.matched} for m in matches
         ],
-        "verdict": assessment.to_report(),
+        "verdict": verdict,
         "calling_hours": [verdict.to_dict() for verdict in hours],
         "started_at": started_at.isoformat() if started_at else None,
     }
-    return ConsentAssessment(jurisdiction, assessment, hours, record, compute_hash(record))
+    return ConsentAssessment(jurisdiction, assessment, hours, record, compute_hash(record), verdict)
+
+
+EVIDENCE_TEXT = ("text", "matched")
+
+
+def without_personal_data(value: Any) -> Any:
+    """``value`` with the evidence strings (``text``, ``matched``) redacted: the verdict and the consent record
+    are stored in the clear, and a disclosure sentence can hold a name ("this is Mark, am I speaking with
+    Linda?"), an objection a phone number."""
+    if isinstance(value, dict):
+        return {
+            key: redact_text(item, find_pii_in_text(item))
+            if key in EVIDENCE_TEXT and isinstance(item, str)
+            else without_personal_data(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [without_personal_data(item) for item in value]
+    return value
 
 
 def _without_cost(focus_settings: Mapping[str, Any] | None) -> dict[str, Any] | None:

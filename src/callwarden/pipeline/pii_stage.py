@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from callwarden.analysis.pii import PII_DETECTOR_VERSION, PiiSettings, TranscriptPii, find_pii_in_segments
 from callwarden.domain.audit import AuditEvent, compute_hash
-from callwarden.domain.transcript import Segment
+from callwarden.domain.transcript import Segment, Speaker
 from callwarden.pipeline.pci_text import placeholder_spans, purge_card_data, with_earlier_spans
 from callwarden.pipeline.stage import StageInput, StageOutput
 from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
@@ -55,6 +56,22 @@ def _purge_event(call_id: str, artifact: str, before: bytes, after: bytes, words
             "words_removed": words,
         },
     )
+
+
+def untranscribed_reasons(transcribed: Mapping[str, Any], segments: Sequence[Segment]) -> list[str]:
+    """Review reasons for the prospect's speech that ASR wrote nothing for (``speech.coverage``): nothing there
+    could be searched for personal data, so a person has to listen. Only the prospect's side (or a mono mix)
+    counts: that is who reads out cards and socials, and an agent channel's hold music is no reason."""
+    prospect = {seg.channel for seg in segments if seg.speaker is Speaker.PROSPECT}
+    reasons = []
+    for gap in transcribed.get("untranscribed_speech", ()):
+        if gap["channel"] is None or not prospect or gap["channel"] in prospect:
+            where = "the mix" if gap["channel"] is None else f"channel {gap['channel']}"
+            reasons.append(
+                f"speech on {where} at {gap['start_s']:.1f}-{gap['end_s']:.1f} s was not transcribed: "
+                "nothing there could be checked for personal data"
+            )
+    return reasons
 
 
 def pii_summary(found: TranscriptPii) -> dict[str, Any]:
@@ -99,6 +116,9 @@ class PiiStage:
         segments = [Segment.from_dict(raw) for raw in transcript["segments"]]
         found = find_pii_in_segments(segments, self._settings)
         found = replace(found, spans=tuple(with_earlier_spans(found.spans, placeholder_spans(segments))))
+        unheard = untranscribed_reasons(given.upstream.get("transcribe", {}), segments)
+        if unheard:
+            found = replace(found, needs_review=True, review_reasons=(*found.review_reasons, *unheard))
         artifacts = {REDACTED_TRANSCRIPT: _json_bytes(redacted_transcript_json(found))}
         audit: list[AuditEvent] = []
         purged, removed = purge_card_data(segments, found.audio_spans)

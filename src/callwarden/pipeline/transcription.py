@@ -13,7 +13,7 @@ one-off report come from exactly the same steps.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,7 @@ from callwarden.audio.decode import decode_channels
 from callwarden.audio.probe import AudioSource
 from callwarden.domain.transcript import Segment, Speaker
 from callwarden.speech.activity import frame_energy
+from callwarden.speech.coverage import Gap, untranscribed_speech
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
 from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
 from callwarden.speech.mono import separate_mono
@@ -44,6 +45,7 @@ class Transcription:
     asr: list[dict[str, Any]]
     compute_s: float
     focused: FocusedPass | None = None  # the consent-focused pass: evidence for consent only, not the transcript
+    gaps: list[Gap] = field(default_factory=list)  # voiced stretches ASR wrote nothing for (speech.coverage)
 
     def transcript_json(self) -> dict[str, Any]:
         """The stored (encrypted) transcript: every segment with its words."""
@@ -72,6 +74,7 @@ class Transcription:
             "real_time_factor": round(self.compute_s / self.duration_s, 4) if self.duration_s else 0.0,
             "asr": self.asr,
             "consent_focus": self.focused.describe() if self.focused else None,
+            "untranscribed_speech": [gap.to_dict() for gap in self.gaps],
         }
 
 
@@ -124,8 +127,12 @@ def transcribe_recording(
         pair = audio.samples[:2]
         results = [engine.transcribe(np.ascontiguousarray(pair[channel])) for channel in (0, 1)]
         per_channel = {channel: _channel_segments(results[channel], channel, roles) for channel in (0, 1)}
-        kept = suppress_bleed(per_channel, frame_energy(pair, SAMPLE_RATE))
+        energy = frame_energy(pair, SAMPLE_RATE)
+        kept = suppress_bleed(per_channel, energy)
         segments = merge_channel_segments(kept, roles)
+        gaps = [
+            gap for channel in (0, 1) for gap in untranscribed_speech(energy, channel, kept[channel], channel=channel)
+        ]
         layout, confidence = "stereo", 1.0
         focused = None
         if focus is not None and focus.enabled:
@@ -139,6 +146,7 @@ def transcribe_recording(
         assignment = assign_roles(separation.spans, results[0].words, separation_confidence=separation.confidence)
         segments = mono_segments(separation, results[0].words, assignment)
         layout, confidence = "mono", assignment.confidence
+        gaps = untranscribed_speech(frame_energy(mono, SAMPLE_RATE), 0, segments, channel=None)
         focused = focused_pass_mono(engine, mono, segments, focus) if focus is not None and focus.enabled else None
     return Transcription(
         segments=segments,
@@ -152,4 +160,5 @@ def transcribe_recording(
         asr=[{"channel": i if layout == "stereo" else None, **r.stats.to_dict()} for i, r in enumerate(results)],
         compute_s=time.perf_counter() - started,
         focused=focused,
+        gaps=gaps,
     )

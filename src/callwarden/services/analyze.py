@@ -20,6 +20,7 @@ from callwarden.config import Settings
 from callwarden.domain.disclosure import PromptReference
 from callwarden.domain.metadata import CallMetadata
 from callwarden.pipeline.consent import assess_consent, prompt_templates
+from callwarden.pipeline.pii_stage import untranscribed_reasons
 from callwarden.pipeline.redact_stage import write_redacted_audio
 from callwarden.pipeline.transcribe_stage import roles_for
 from callwarden.pipeline.transcription import transcribe_recording
@@ -88,6 +89,7 @@ def analyze_file(
         focus_settings=result.focused.describe() if result.focused else None,
     )
     found = find_pii_in_segments(result.segments, pii_settings(settings))
+    unheard = untranscribed_reasons(result.summary(), result.segments)
     if redacted_audio is not None:
         try:
             write_redacted_audio(
@@ -103,7 +105,10 @@ def analyze_file(
             {"speaker": s.speaker.value, "start_s": s.start_s, "end_s": s.end_s, "text": s.text} for s in found.segments
         ],
         "pii": found.report(),
-        "pii_review": {"needs_review": found.needs_review, "reasons": list(found.review_reasons)},
+        "pii_review": {
+            "needs_review": found.needs_review or bool(unheard),
+            "reasons": [*found.review_reasons, *unheard],
+        },
         "metrics": conversation_metrics(result.segments, info.duration_s),
         "transcription": {**result.summary(), "roles": roles.describe()},
     }
