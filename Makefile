@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck contracts unit bench clean
+.PHONY: install demo test lint typecheck contracts unit bench bench-redaction clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: lint typecheck contracts
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
+	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/consent.py
+	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_audio.py
+	PYTHONPATH=src $(BIN)/python bench/redaction.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

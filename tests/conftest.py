@@ -122,3 +122,37 @@ def engine() -> Any:
     loaded = FasterWhisperEngine()
     loaded.load()
     return loaded
+
+
+@pytest.fixture(scope="session", autouse=True)
+def transcriptions_once_per_audio() -> Iterator[None]:
+    """Each distinct audio (same samples, same clock offset, same engine settings) is transcribed once per test
+    session and the result reused.
+
+    Pipeline tests run the same synthetic call on SQLite and on PostgreSQL, and several tests run one call; the
+    speech is what takes the time, and what is under test the second time is the storage, the stages and the
+    verdicts around it. Results are copied out so no test can change another's. Subprocesses (the CLI, a served
+    app) transcribe for real.
+    """
+    import copy
+    import hashlib
+
+    import numpy as np
+
+    from callwarden.speech.engine import AsrResult, FasterWhisperEngine
+
+    real = FasterWhisperEngine.transcribe
+    cache: dict[tuple[object, str, float], AsrResult] = {}
+
+    def transcribe(self: FasterWhisperEngine, audio: Any, *, offset_s: float = 0.0) -> AsrResult:
+        samples = np.ascontiguousarray(audio, dtype=np.float32)
+        key = (self.settings, hashlib.sha256(samples.tobytes()).hexdigest(), float(offset_s))
+        if key not in cache:
+            cache[key] = real(self, audio, offset_s=offset_s)
+        return copy.deepcopy(cache[key])
+
+    FasterWhisperEngine.transcribe = transcribe  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        FasterWhisperEngine.transcribe = real  # type: ignore[method-assign]

@@ -253,7 +253,7 @@ def _open_audio(
                 select(Blob.shredded_at).where(Blob.call_id == call.id, Blob.kind == kind).limit(1)
             ).first()
             if gone is not None:
-                raise Unavailable(f"call {call.id}: the {kind} audio was deleted (its key shredded)")
+                raise Unavailable(f"call {call.id}: recording unavailable: the {kind} audio was deleted (key shredded)")
             raise NotFound(f"call {call.id} has no {'redacted audio yet' if kind == REDACTED_AUDIO else kind}")
         try:
             reader = rt.vault.open(session, blob)
