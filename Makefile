@@ -37,6 +37,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/consent.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_audio.py
+	PYTHONPATH=.:bench HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_review_rate.py
 	PYTHONPATH=src $(BIN)/python bench/redaction.py
 
 clean:

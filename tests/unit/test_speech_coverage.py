@@ -3,12 +3,10 @@ review reasons for the prospect's side only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
-from callwarden.domain.transcript import Segment, Speaker
+from callwarden.domain.transcript import Segment, Speaker, Word
 from callwarden.pipeline.pii_stage import untranscribed_reasons
 from callwarden.speech.activity import frame_energy
 from callwarden.speech.coverage import untranscribed_speech
@@ -16,10 +14,8 @@ from callwarden.speech.coverage import untranscribed_speech
 RATE = 8000
 
 
-@dataclass(frozen=True)
-class Span:
-    start_s: float
-    end_s: float
+def Span(start_s: float, end_s: float) -> Segment:
+    return Segment(Speaker.PROSPECT, start_s, end_s, "words", (), 1)
 
 
 def voice(seconds: float, spans: list[tuple[float, float]], level: float = 0.3, seed: int = 0) -> np.ndarray:
@@ -77,3 +73,12 @@ def test_only_the_prospects_gaps_send_a_call_to_review() -> None:
     assert "the mix" in untranscribed_reasons(mono, [_segment(Speaker.UNKNOWN, None)])[0]
     unknown_roles = untranscribed_reasons(transcribed, [_segment(Speaker.AGENT, 0)])
     assert len(unknown_roles) == 2, "no prospect side known: every gap counts"
+
+
+def test_a_phrase_dropped_inside_a_long_segment_is_a_gap_between_its_words() -> None:
+    """ASR kept one segment over the whole answer but wrote words only at its ends."""
+    energy = frame_energy(np.stack([voice(10.0, [], seed=1), voice(10.0, [(1.0, 8.0)])]), RATE)
+    words = (Word("the", 1.0, 1.3, 0.9), Word("routing", 1.3, 1.8, 0.9), Word("one", 7.5, 8.0, 0.9))
+    segment = Segment(Speaker.PROSPECT, 1.0, 8.0, "the routing one", words, 1)
+    [gap] = untranscribed_speech(energy, 1, [segment], channel=1)
+    assert gap.start_s == pytest.approx(2.1, abs=0.1) and gap.end_s == pytest.approx(7.2, abs=0.1)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from callwarden.domain.transcript import Segment
 from callwarden.speech.activity import ChannelEnergy, spans_from_energy
 
 GAP_MIN_S = 1.5  # a voiced stretch this long with no words is a dropped phrase, not a breath or a cough
@@ -58,15 +59,22 @@ def _uncovered(start: float, end: float, covered: Sequence[tuple[float, float]])
     return parts
 
 
+def heard(segments: Sequence[Segment]) -> list[Timed]:
+    """What ASR actually wrote, in time: each segment's words, or the segment where it has none. A long segment
+    can hide a dropped phrase between two of its words (a card number read between "the routing number" and the
+    next thing ASR caught)."""
+    return [item for segment in segments for item in (segment.words or (segment,))]
+
+
 def untranscribed_speech(
-    energy: ChannelEnergy, row: int, segments: Sequence[Timed], *, channel: int | None, min_gap_s: float = GAP_MIN_S
+    energy: ChannelEnergy, row: int, segments: Sequence[Segment], *, channel: int | None, min_gap_s: float = GAP_MIN_S
 ) -> list[Gap]:
     """Voiced stretches of ``energy.db[row]`` at least ``min_gap_s`` long that no segment covers and that are not
     another channel's voice leaking in."""
     voiced = spans_from_energy(
         energy.db[row], energy.hop_s, energy.win_s, bridge_s=0.3, min_speech_s=min_gap_s, pad_s=0.0
     )
-    covered = sorted((s.start_s - COVER_SLACK_S, s.end_s + COVER_SLACK_S) for s in segments)
+    covered = sorted((s.start_s - COVER_SLACK_S, s.end_s + COVER_SLACK_S) for s in heard(segments))
     others = [other for other in range(energy.db.shape[0]) if other != row]
     gaps: list[Gap] = []
     for start, end in voiced:
