@@ -112,3 +112,55 @@ def test_focused_agent_words_never_object() -> None:
 def test_focused_words_of_unknown_speakers_never_object() -> None:
     focused = [segment(Speaker.UNKNOWN, "no no record so on your feet", 5.0)]
     assert assess_disclosure([], focused=focused).objection is None
+
+
+@dataclass
+class ClipEngine:
+    """Says "recorded" at the start of every clip it is given, on the recording's clock; remembers the clips."""
+
+    prompt: str | None = None
+    clips: list[tuple[str | None, float, float]] = field(default_factory=list)
+    name: str = "clips"
+    model: str = "fake"
+    version: str = "1"
+
+    def prompted(self, initial_prompt: str) -> ClipEngine:
+        return ClipEngine(initial_prompt, self.clips)
+
+    def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
+        self.clips.append((self.prompt, offset_s, audio.size / SAMPLE_RATE))
+        said = [Word(" recorded", offset_s + 0.1, offset_s + 0.5, 0.9)]
+        return AsrResult(self.name, self.model, self.version, said, [], (), AsrStats(0.0, 0.0, 0.0, 0, GuardStats()))
+
+
+def speech_at(total_s: float, *spans: tuple[float, float]) -> Float32Array:
+    rng = np.random.default_rng(0)
+    audio = rng.normal(0, 1e-4, int(total_s * SAMPLE_RATE))
+    t = np.arange(audio.size) / SAMPLE_RATE
+    for start, end in spans:
+        inside = (t >= start) & (t < end)
+        audio[inside] += 0.3 * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t[inside])) * rng.normal(0, 1, int(inside.sum()))
+    return audio.astype(np.float32)
+
+
+def test_the_agent_side_is_decoded_utterance_by_utterance_and_the_prospect_side_whole() -> None:
+    """Each agent utterance gets the disclosure prompt's bias (a prompt steers the start of a window most)."""
+    engine = ClipEngine()
+    agent = speech_at(60, (1.0, 3.0), (6.0, 9.0))
+    result = focused_pass_stereo(engine, agent, speech_at(60, (4.0, 5.0)), FocusSettings(window_s=45.0), (0, 1))
+    disclosure = [(start, length) for prompt, start, length in engine.clips if prompt == DISCLOSURE_PROMPT]
+    assert len(disclosure) == 2
+    (first, first_len), (second, second_len) = disclosure
+    assert abs(first - 0.7) < 0.15 and abs(first_len - 2.6) < 0.3
+    assert abs(second - 5.7) < 0.15 and abs(second_len - 3.6) < 0.3
+    assert [(p, length) for p, _, length in engine.clips if p == OBJECTION_PROMPT] == [(OBJECTION_PROMPT, 45.0)]
+    agent_words = [w.start_s for s in result.segments if s.speaker is Speaker.AGENT for w in s.words]
+    assert agent_words == [first + 0.1, second + 0.1], "words come back on the recording's clock"
+    assert result.describe()["per_utterance"] is True
+
+
+def test_per_utterance_off_decodes_the_opening_as_one() -> None:
+    engine = ClipEngine()
+    settings = FocusSettings(per_utterance=False)
+    focused_pass_mono(engine, speech_at(30, (1.0, 3.0), (6.0, 9.0)), [], settings)
+    assert [(p, start, length) for p, start, length in engine.clips] == [(DISCLOSURE_PROMPT, 0.0, 30.0)]

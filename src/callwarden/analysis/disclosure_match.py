@@ -43,6 +43,7 @@ _WHOLE_PHRASE_MIN_WORDS = 5
 _WINDOW_BEFORE, _WINDOW_AFTER = 7, 6  # tokens around the recording word that are scored
 _CONTEXT_SPAN = 6  # a context word must be this close to the recording word
 _SENTENCE_REACH = 10  # the time moves back to the sentence start (same segment) only this many tokens
+_SENTENCE_REACH_S = 3.0  # ... and only this many seconds
 _MERGE_S = 4.0  # hits closer than this are one disclosure
 _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
 
@@ -59,7 +60,11 @@ def _best(window: str, phrases: Sequence[str]) -> tuple[float, str, int]:
 
 
 def _hit_time_index(run: list[Token], matched_from: int) -> int:
-    return sentence_start(run, matched_from, reach=_SENTENCE_REACH, fallback=0)
+    """The sentence start when it is close (a few words, at most ``_SENTENCE_REACH_S``), else where the match
+    starts: ASR joins sentences ("$49 a month, and before we go further, this call is recorded"), and a sentence
+    start seconds before the disclosure would put it before the deadline when it came after."""
+    back = sentence_start(run, matched_from, reach=_SENTENCE_REACH, fallback=0)
+    return back if run[matched_from].at_s - run[back].at_s <= _SENTENCE_REACH_S else matched_from
 
 
 def _merge(hits: list[DisclosureHit]) -> list[DisclosureHit]:

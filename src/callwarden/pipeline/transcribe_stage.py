@@ -34,7 +34,8 @@ class TranscribeStage:
         self._roles = roles
         self._focus = focus or FocusSettings()
         self.engine = engine.name
-        self.version = f"{engine.model} | {engine.version} | consent focus {self._focus.window_s:g} s"
+        utterances = " per utterance" if self._focus.per_utterance else ""
+        self.version = f"{engine.model} | {engine.version} | consent focus {self._focus.window_s:g} s{utterances}"
         self._lock = threading.Lock()
 
     def able_to_run(self, given: StageInput) -> bool:

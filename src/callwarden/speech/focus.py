@@ -22,12 +22,16 @@ from typing import Any
 import numpy as np
 
 from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.speech.activity import speech_spans
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array
 
 DISCLOSURE_PROMPT = "Hi, just so you know, this call is recorded and monitored for quality and training purposes."
 OBJECTION_PROMPT = "Please do not record me. I do not consent to being recorded. Stop recording."
 _TURN_SLACK_S = 0.3  # a word this close to a turn belongs to it
 _SPLIT_GAP_S = 1.0  # words further apart than this start a new focused segment
+_UTTERANCE_BRIDGE_S = 0.6  # pauses shorter than this stay inside one utterance
+_UTTERANCE_MIN_S = 0.4  # shorter bursts are no utterance
+_UTTERANCE_PAD_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class FocusSettings:
     window_s: float = 45.0
     disclosure_prompt: str = DISCLOSURE_PROMPT
     objection_prompt: str = OBJECTION_PROMPT
+    per_utterance: bool = True  # decode the disclosure side utterance by utterance (see ``_prompted_words``)
 
     @property
     def enabled(self) -> bool:
@@ -67,6 +72,35 @@ class FocusedPass:
 
 def _opening(samples: Float32Array, window_s: float) -> Float32Array:
     return np.ascontiguousarray(samples[: int(window_s * SAMPLE_RATE)], dtype=np.float32)
+
+
+def _utterances(opening: Float32Array) -> list[tuple[float, float]]:
+    """Where the opening holds speech, from its energy, padded so no word is clipped."""
+    end = opening.size / SAMPLE_RATE
+    spans = speech_spans(opening, SAMPLE_RATE, bridge_s=_UTTERANCE_BRIDGE_S, min_speech_s=_UTTERANCE_MIN_S)
+    return [(max(0.0, a - _UTTERANCE_PAD_S), min(end, b + _UTTERANCE_PAD_S)) for a, b in spans]
+
+
+def _prompted_words(
+    engine: AsrEngine, samples: Float32Array, prompt: str, per_utterance: bool, window_s: float
+) -> list[Word]:
+    """The opening decoded after ``prompt``; with ``per_utterance`` each utterance on its own.
+
+    A prompt biases decoding most at the start of a window: decoded as one 30 s window, only the first sentence
+    of a call gets the bias, and a disclosure said after "Hi, this is Sam from..." loses it (bench/consent.py:
+    tuning accuracy 0.69 -> 0.77, held-out unchanged, no decoy heard as a disclosure). Without speech found by
+    energy the whole opening is decoded as one.
+    """
+    opening = _opening(samples, window_s)
+    decoder = engine.prompted(prompt)
+    spans = _utterances(opening) if per_utterance else []
+    if not spans:
+        return list(decoder.transcribe(opening).words)
+    found: list[Word] = []
+    for start, end in spans:
+        clip = np.ascontiguousarray(opening[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)])
+        found += decoder.transcribe(clip, offset_s=start).words
+    return found
 
 
 def _grouped(words: Sequence[tuple[Speaker, Word]], channel: int | None) -> list[Segment]:
@@ -103,12 +137,14 @@ def focused_pass_stereo(
     """Agent channel with the disclosure prompt, prospect channel with the objection prompt."""
     started = time.perf_counter()
     segments: list[Segment] = []
-    for speaker, samples, prompt, channel in (
-        (Speaker.AGENT, agent, settings.disclosure_prompt, channels[0]),
-        (Speaker.PROSPECT, prospect, settings.objection_prompt, channels[1]),
+    # The objection side stays one window: decoded utterance by utterance after the objection prompt, a prospect's
+    # short "hello?" came back as "don't consent to..." (bench/consent.py, ivr-clean).
+    for speaker, samples, prompt, channel, per_utterance in (
+        (Speaker.AGENT, agent, settings.disclosure_prompt, channels[0], settings.per_utterance),
+        (Speaker.PROSPECT, prospect, settings.objection_prompt, channels[1], False),
     ):
-        result = engine.prompted(prompt).transcribe(_opening(samples, settings.window_s))
-        segments += _grouped([(speaker, word) for word in result.words], channel)
+        heard = _prompted_words(engine, samples, prompt, per_utterance, settings.window_s)
+        segments += _grouped([(speaker, word) for word in heard], channel)
     return FocusedPass(
         sorted(segments, key=lambda s: s.start_s), settings, _name(engine), time.perf_counter() - started
     )
@@ -119,8 +155,8 @@ def focused_pass_mono(
 ) -> FocusedPass:
     """The mix with the disclosure prompt; words take their speaker from the transcript's turns."""
     started = time.perf_counter()
-    result = engine.prompted(settings.disclosure_prompt).transcribe(_opening(mix, settings.window_s))
-    words = [(_speaker_at((w.start_s + w.end_s) / 2, turns), w) for w in result.words]
+    heard = _prompted_words(engine, mix, settings.disclosure_prompt, settings.per_utterance, settings.window_s)
+    words = [(_speaker_at((w.start_s + w.end_s) / 2, turns), w) for w in heard]
     return FocusedPass(_grouped(words, None), settings, _name(engine), time.perf_counter() - started)
 
 
