@@ -201,7 +201,7 @@ def test_a_leak_heard_by_the_self_check_fails_closed(
     rt: Runtime, card_call: SynthCall, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The self-check hears digits (here: told it did) → review flag, restriction, compliance-only audio, queue."""
-    monkeypatch.setattr(redaction_check, "audible_pii", lambda text: ["digits"])
+    monkeypatch.setattr(redaction_check, "audible_pii", lambda text, redacted=None: ["digits"])
     call_id = _ingest_and_run(rt, card_call)
     shown = calls_service.show_call(rt, COMPLIANCE, call_id)
     assert "redaction_review" in shown["flags"]

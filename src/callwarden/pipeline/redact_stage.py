@@ -143,7 +143,7 @@ class RedactStage:
                 details = {**pci, "fill": Fill.SILENCE.value, "pad_s": s.pad_s}
                 audit.append(_pipeline_event(given.call_id, "recording.pci_redacted", details))
         with self._lock, given.open_sealed(derivative) as heard:
-            check = check_redaction(self._asr, heard, windows, margin_s=s.check_margin_s)
+            check = check_redaction(self._asr, heard, windows, margin_s=s.check_margin_s, spans=spans)
         reasons = list(pii.get("review_reasons", [])) if pii.get("needs_review") else []
         if check.leaks_found:
             reasons.append(
