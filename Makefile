@@ -36,9 +36,8 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/consent.py
-	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_audio.py
+	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction.py --with-audio
 	PYTHONPATH=.:bench HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_review_rate.py
-	PYTHONPATH=src $(BIN)/python bench/redaction.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

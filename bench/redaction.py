@@ -13,10 +13,14 @@ presidio runs in the benchmark's own environment (``make bench-redaction`` makes
 bench/requirements-redaction.txt) with CreditCardRecognizer, UsSsnRecognizer, EmailRecognizer and
 PhoneRecognizer only (no spaCy model, so no PERSON or address figures for it), every score kept (its
 AnalyzerEngine's default threshold is 0). Without presidio the figures are ours alone and say so.
+
+``--with-audio`` adds the audio leak rate after redaction on synthetic calls with spoken PII
+(bench/redaction_audio.py: ASR in the loop, so it runs in .venv, where ``make bench`` runs it).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -107,7 +111,23 @@ def throughput(texts: Sequence[str], redact: Callable[[str], str]) -> dict[str, 
     }
 
 
+def audio_leaks() -> dict[str, Any] | str:
+    """bench/redaction_audio.py's figures (synthetic calls with spoken PII through the ASR, the redacted audio
+    heard again), or why they could not be measured here (the presidio environment has no speech stack)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    try:
+        from redaction_audio import measure_leaks
+    except ImportError as exc:
+        return f"unavailable in this environment ({exc}): run bench/redaction_audio.py in .venv"
+    figures: dict[str, Any] = measure_leaks()
+    return figures
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--with-audio", action="store_true", help="also the audio leak rate on synthetic calls")
+    args = parser.parse_args()
     rows: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))
     halves = {"tune (even index)": rows[0::2], "held out (odd index)": rows[1::2], "all": rows}
     texts = [r["full_text"] for r in rows]
@@ -151,6 +171,8 @@ def main() -> None:
         )
         for k in PRESIDIO_TYPES
     }
+    if args.with_audio:
+        report["audio"] = audio_leaks()
     print(json.dumps(report, indent=2))
 
 

@@ -20,6 +20,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tests.synth import CallSpec, Turn, Voice, make_call
@@ -121,11 +122,8 @@ PII_MARKERS = (
 )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--fill", choices=[f.value for f in Fill], default="silence")
-    parser.add_argument("--pad", type=float, default=0.25)
-    args = parser.parse_args()
+def measure_leaks(fill: Fill = Fill.SILENCE, pad_s: float = 0.25) -> dict[str, Any]:
+    """The benchmark's figures (bench/redaction.py --with-audio reports them beside the text figures)."""
     engine = FasterWhisperEngine()
     roles = ChannelRoles.parse("agent,prospect")
     started = time.perf_counter()
@@ -147,10 +145,10 @@ def main() -> None:
             found = find_pii_in_segments(result.segments)
             review = found.needs_review or bool(untranscribed_reasons(result.summary(), result.segments))
             windows = mute_windows(
-                found.audio_spans, pad_s=args.pad, channels=result.channels, duration_s=result.duration_s
+                found.audio_spans, pad_s=pad_s, channels=result.channels, duration_s=result.duration_s
             )
             with open(call.path, "rb") as source:
-                data = b"".join(rendered(source, windows, Fill(args.fill), "flac"))
+                data = b"".join(rendered(source, windows, fill, "flac"))
             redacted = decode_channels(io.BytesIO(data), target_rate=SAMPLE_RATE).samples
             call_leaks = []
             for turn in call.turns:
@@ -180,26 +178,29 @@ def main() -> None:
                     "turns": call_leaks,
                 }
             )
-    print(
-        json.dumps(
-            {
-                "benchmark": "redaction_audio",
-                "fill": args.fill,
-                "pad_s": args.pad,
-                "model": engine.model,
-                "calls": len(CALLS),
-                "true_pii_turns": true_turns,
-                "turns_with_a_redaction_window": detected,
-                "audio_leak_rate": round(leaks / true_turns, 4) if true_turns else None,
-                # the fail-closed figure: a leak in a call sent to review is only heard by compliance
-                "leak_rate_outside_review": round(unflagged_leaks / true_turns, 4) if true_turns else None,
-                "calls_sent_to_review": sum(call["sent_to_review"] for call in per_call),
-                "per_call": per_call,
-                "seconds": round(time.perf_counter() - started, 1),
-            },
-            indent=2,
-        )
-    )
+    return {
+        "benchmark": "redaction_audio",
+        "fill": fill.value,
+        "pad_s": pad_s,
+        "model": engine.model,
+        "calls": len(CALLS),
+        "true_pii_turns": true_turns,
+        "turns_with_a_redaction_window": detected,
+        "audio_leak_rate": round(leaks / true_turns, 4) if true_turns else None,
+        # the fail-closed figure: a leak in a call sent to review is only heard by compliance
+        "leak_rate_outside_review": round(unflagged_leaks / true_turns, 4) if true_turns else None,
+        "calls_sent_to_review": sum(call["sent_to_review"] for call in per_call),
+        "per_call": per_call,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fill", choices=[f.value for f in Fill], default="silence")
+    parser.add_argument("--pad", type=float, default=0.25)
+    args = parser.parse_args()
+    print(json.dumps(measure_leaks(Fill(args.fill), args.pad), indent=2))
 
 
 if __name__ == "__main__":
