@@ -10,22 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
-from callwarden.domain.transcript import Segment
+from callwarden.domain.transcript import Segment, Word
 from callwarden.speech.activity import ChannelEnergy, spans_from_energy
+from callwarden.speech.speakers import suppress_bleed
 
 GAP_MIN_S = 1.5  # a voiced stretch this long with no words is a dropped phrase, not a breath or a cough
 COVER_SLACK_S = 0.3  # word and segment times are approximate
-BLEED_MARGIN_DB = 15.0  # as speakers.suppress_bleed: this much louder on another channel is that party's voice
-
-
-class Timed(Protocol):
-    @property
-    def start_s(self) -> float: ...
-
-    @property
-    def end_s(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,7 @@ def _uncovered(start: float, end: float, covered: Sequence[tuple[float, float]])
     return parts
 
 
-def heard(segments: Sequence[Segment]) -> list[Timed]:
+def heard(segments: Sequence[Segment]) -> list[Word | Segment]:
     """What ASR actually wrote, in time: each segment's words, or the segment where it has none. A long segment
     can hide a dropped phrase between two of its words (a card number read between "the routing number" and the
     next thing ASR caught)."""
@@ -75,13 +66,7 @@ def untranscribed_speech(
         energy.db[row], energy.hop_s, energy.win_s, bridge_s=0.3, min_speech_s=min_gap_s, pad_s=0.0
     )
     covered = sorted((s.start_s - COVER_SLACK_S, s.end_s + COVER_SLACK_S) for s in heard(segments))
-    others = [other for other in range(energy.db.shape[0]) if other != row]
-    gaps: list[Gap] = []
-    for start, end in voiced:
-        for a, b in _uncovered(start, end, covered):
-            if b - a < min_gap_s:
-                continue
-            leaked = any(energy.mean_db(o, a, b) - energy.mean_db(row, a, b) >= BLEED_MARGIN_DB for o in others)
-            if not leaked:
-                gaps.append(Gap(channel, a, b))
-    return gaps
+    gaps = [
+        Gap(channel, a, b) for start, end in voiced for a, b in _uncovered(start, end, covered) if b - a >= min_gap_s
+    ]
+    return suppress_bleed({row: gaps}, energy)[row]
