@@ -18,7 +18,7 @@ from callwarden.analysis.pii import PII_DETECTOR_VERSION, PiiSettings, Transcrip
 from callwarden.domain.audit import AuditEvent, compute_hash
 from callwarden.domain.transcript import Segment, Speaker
 from callwarden.pipeline.pci_text import placeholder_spans, purge_card_data, with_earlier_spans
-from callwarden.pipeline.stage import StageInput, StageOutput
+from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact
 from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.speech.focus import FocusedPass
 
@@ -28,10 +28,6 @@ REDACTED_TRANSCRIPT = "transcript.redacted"
 def redacted_transcript_json(found: TranscriptPii) -> dict[str, Any]:
     """The stored redacted transcript: segments with placeholders in text and words, and the detector version."""
     return {"detector": found.version, "segments": [segment.to_dict() for segment in found.segments]}
-
-
-def _json_bytes(value: dict[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
 
 
 def _consent_focus(given: StageInput) -> tuple[bytes, dict[str, Any]] | None:
@@ -119,11 +115,11 @@ class PiiStage:
         unheard = untranscribed_reasons(given.upstream.get("transcribe", {}), segments)
         if unheard:
             found = replace(found, needs_review=True, review_reasons=(*found.review_reasons, *unheard))
-        artifacts = {REDACTED_TRANSCRIPT: _json_bytes(redacted_transcript_json(found))}
+        artifacts = {REDACTED_TRANSCRIPT: json_artifact(redacted_transcript_json(found))}
         audit: list[AuditEvent] = []
         purged, removed = purge_card_data(segments, found.audio_spans)
         if removed:
-            artifacts[TRANSCRIPT] = _json_bytes({**transcript, "segments": [seg.to_dict() for seg in purged]})
+            artifacts[TRANSCRIPT] = json_artifact({**transcript, "segments": [seg.to_dict() for seg in purged]})
             audit.append(_purge_event(given.call_id, TRANSCRIPT, raw_transcript, artifacts[TRANSCRIPT], removed))
         focus = _consent_focus(given)
         if focus is not None:
@@ -132,7 +128,7 @@ class PiiStage:
                 FocusedPass.segments_from_json(focus_json), found.audio_spans
             )
             if focus_removed:
-                artifacts[CONSENT_FOCUS] = _json_bytes(
+                artifacts[CONSENT_FOCUS] = json_artifact(
                     {**focus_json, "segments": [seg.to_dict() for seg in focus_segments]}
                 )
                 audit.append(

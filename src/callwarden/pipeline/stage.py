@@ -7,6 +7,7 @@ recognised and changes nothing, and every stored result can be traced to exactly
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
@@ -116,6 +117,11 @@ def input_hash(stage: Stage, given: StageInput) -> str:
 def output_hash(output: Mapping[str, Any]) -> str:
     """Hash of a stage's output in canonical JSON."""
     return compute_hash(dict(output))
+
+
+def json_artifact(value: Mapping[str, Any]) -> bytes:
+    """An artifact's bytes: UTF-8 JSON, no NaN (what was said, as the vault stores it)."""
+    return json.dumps(dict(value), ensure_ascii=False, allow_nan=False).encode()
 
 
 def to_json_safe(output: Mapping[str, Any]) -> dict[str, Any]:

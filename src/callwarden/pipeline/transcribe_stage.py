@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from typing import Any
 
-from callwarden.pipeline.stage import StageInput, StageOutput
+from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import AsrEngine
 from callwarden.speech.focus import FocusSettings
@@ -47,14 +45,10 @@ class TranscribeStage:
         roles = roles_for(given.metadata.get("agent_channel"), self._roles)
         with given.open_audio() as audio, self._lock:
             result = transcribe_recording(audio, self._engine, roles, focus=self._focus)
-        artifacts = {TRANSCRIPT: _json_bytes(result.transcript_json())}
+        artifacts = {TRANSCRIPT: json_artifact(result.transcript_json())}
         if result.focused is not None:
-            artifacts[CONSENT_FOCUS] = _json_bytes(result.focused.to_json())
+            artifacts[CONSENT_FOCUS] = json_artifact(result.focused.to_json())
         return StageOutput({**result.summary(), "roles": roles.describe()}, artifacts)
 
     def cleanup(self) -> None:
         """The engine stays loaded for the next call."""
-
-
-def _json_bytes(value: dict[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, allow_nan=False).encode()
