@@ -14,7 +14,7 @@ from callwarden.speech.coverage import untranscribed_speech
 RATE = 8000
 
 
-def Span(start_s: float, end_s: float) -> Segment:
+def segment(start_s: float, end_s: float) -> Segment:
     return Segment(Speaker.PROSPECT, start_s, end_s, "words", (), 1)
 
 
@@ -33,11 +33,11 @@ def voice(seconds: float, spans: list[tuple[float, float]], level: float = 0.3, 
 def test_a_voiced_stretch_without_words_is_a_gap_and_covered_speech_is_not() -> None:
     prospect = voice(10.0, [(2.0, 6.0)])
     energy = frame_energy(np.stack([voice(10.0, [], seed=1), prospect]), RATE)
-    gaps = untranscribed_speech(energy, 1, [Span(2.0, 3.0)], channel=1)
+    gaps = untranscribed_speech(energy, 1, [segment(2.0, 3.0)], channel=1)
     [gap] = gaps
     assert gap.channel == 1
     assert gap.start_s == pytest.approx(3.3, abs=0.1) and gap.end_s == pytest.approx(6.0, abs=0.1)
-    assert untranscribed_speech(energy, 1, [Span(2.0, 6.0)], channel=1) == []
+    assert untranscribed_speech(energy, 1, [segment(2.0, 6.0)], channel=1) == []
 
 
 def test_short_untranscribed_sounds_are_no_gap() -> None:
