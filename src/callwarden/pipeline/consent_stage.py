@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from callwarden.domain.audit import AuditEvent
 from callwarden.domain.transcript import Segment
 from callwarden.pipeline.consent import ConsentPolicies, assess_consent, prompt_templates
-from callwarden.pipeline.stage import CallChanges, StageInput, StageOutput
+from callwarden.pipeline.stage import CallChanges, StageInput, StageOutput, pipeline_event
 from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.rules.loader import Rules
 from callwarden.speech.focus import FocusedPass
@@ -67,12 +66,10 @@ class ConsentStage:
                 disclosure_status=result.status, add_flags=result.flags(), restrict=result.restrict
             ),
             audit=(
-                AuditEvent(
-                    actor="pipeline",
-                    action="consent.recorded",
-                    resource_type="call",
-                    resource_id=given.call_id,
-                    details={
+                pipeline_event(
+                    given.call_id,
+                    "consent.recorded",
+                    {
                         "record_hash": result.record_hash,
                         "recording_sha256": given.recording_sha256,
                         "status": result.status,

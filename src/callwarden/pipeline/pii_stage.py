@@ -18,7 +18,7 @@ from callwarden.analysis.pii import PII_DETECTOR_VERSION, PiiSettings, Transcrip
 from callwarden.domain.audit import AuditEvent, compute_hash
 from callwarden.domain.transcript import Segment, Speaker
 from callwarden.pipeline.pci_text import placeholder_spans, purge_card_data, with_earlier_spans
-from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact
+from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact, pipeline_event
 from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.speech.focus import FocusedPass
 
@@ -40,12 +40,10 @@ def _consent_focus(given: StageInput) -> tuple[bytes, dict[str, Any]] | None:
 
 def _purge_event(call_id: str, artifact: str, before: bytes, after: bytes, words: int) -> AuditEvent:
     """The audit entry that keeps a purged artifact verifiable: both hashes and how many words went."""
-    return AuditEvent(
-        actor="pipeline",
-        action="transcript.card_data_purged",
-        resource_type="call",
-        resource_id=call_id,
-        details={
+    return pipeline_event(
+        call_id,
+        "transcript.card_data_purged",
+        {
             "artifact": artifact,
             "previous_sha256": hashlib.sha256(before).hexdigest(),
             "sha256": hashlib.sha256(after).hexdigest(),

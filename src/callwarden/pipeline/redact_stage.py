@@ -26,7 +26,7 @@ from callwarden.domain.audit import AuditEvent
 from callwarden.domain.pii import PiiSpan
 from callwarden.pipeline.redaction_check import check_redaction
 from callwarden.pipeline.runner import ORIGINAL
-from callwarden.pipeline.stage import AudioArtifact, CallChanges, StageInput, StageOutput
+from callwarden.pipeline.stage import AudioArtifact, CallChanges, StageInput, StageOutput, pipeline_event
 from callwarden.speech.engine import AsrEngine
 from callwarden.store.vault import SealedBlob
 
@@ -91,10 +91,6 @@ def write_redacted_audio(
     return windows
 
 
-def _pipeline_event(call_id: str, action: str, details: dict[str, Any]) -> AuditEvent:
-    return AuditEvent(actor="pipeline", action=action, resource_type="call", resource_id=call_id, details=details)
-
-
 class RedactStage:
     """Renders, seals and checks; the version names the settings and the engine that listens again."""
 
@@ -141,7 +137,7 @@ class RedactStage:
                     "redaction_map": redaction_map(pci_spans, pad_s=s.pad_s, channels=channels, duration_s=duration),
                 }
                 details = {**pci, "fill": Fill.SILENCE.value, "pad_s": s.pad_s}
-                audit.append(_pipeline_event(given.call_id, "recording.pci_redacted", details))
+                audit.append(pipeline_event(given.call_id, "recording.pci_redacted", details))
         with self._lock, given.open_sealed(derivative) as heard:
             check = check_redaction(self._asr, heard, windows, margin_s=s.check_margin_s, spans=spans)
         reasons = list(pii.get("review_reasons", [])) if pii.get("needs_review") else []
@@ -151,7 +147,7 @@ class RedactStage:
             )
         if reasons:
             counts = {"windows_checked": check.windows_checked, "leaks_found": check.leaks_found}
-            audit.append(_pipeline_event(given.call_id, "redaction.review_required", {"reasons": reasons, **counts}))
+            audit.append(pipeline_event(given.call_id, "redaction.review_required", {"reasons": reasons, **counts}))
         return StageOutput(
             {
                 "settings": {"fill": s.fill.value, "pad_s": s.pad_s, "check_margin_s": s.check_margin_s},

@@ -119,6 +119,11 @@ def output_hash(output: Mapping[str, Any]) -> str:
     return compute_hash(dict(output))
 
 
+def pipeline_event(call_id: str, action: str, details: Mapping[str, Any]) -> AuditEvent:
+    """An audit entry a stage writes about its call (stored with the stage's result, in its transaction)."""
+    return AuditEvent(actor="pipeline", action=action, resource_type="call", resource_id=call_id, details=dict(details))
+
+
 def json_artifact(value: Mapping[str, Any]) -> bytes:
     """An artifact's bytes: UTF-8 JSON, no NaN (what was said, as the vault stores it)."""
     return json.dumps(dict(value), ensure_ascii=False, allow_nan=False).encode()
