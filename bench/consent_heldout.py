@@ -1,8 +1,8 @@
 """The HELD-OUT part of the consent benchmark: voices and phrasings used nowhere else.
 
-None of these voices (espeak-ng variants on other English dialects, flite's kal16 and awb_time) speaks in the
-tuning part of bench/consent.py, in tests/ or in the focused pass's prompts, and no sentence here is in the
-phrase library (``rules/disclosure_phrases.json``) or the tuning part. Nothing was tuned on these figures:
+None of these voices (espeak-ng variants on other English dialects, flite's kal16) speaks in the tuning part
+of bench/consent.py, in tests/ or in the focused pass's prompts, and no sentence here is in the phrase library
+(``rules/disclosure_phrases.json``) or the tuning part. Nothing was tuned on these figures:
 keep it that way (add a phrasing that fails here to the library and this part stops measuring anything).
 """
 
@@ -22,7 +22,9 @@ HELD_OUT_VOICES = {
     "rp": Voice("espeak-ng", "en-gb-x-rp+m7"),
     "lanc": Voice("espeak-ng", "en-gb-x-gbclan+f1"),
     "kal16": Voice("flite", "kal16"),
-    "awbt": Voice("flite", "awb_time"),
+    # flite's awb_time, once here, is a limited-domain voice: it only says clock times, so every sentence came
+    # out as a fraction of a second of noise and four calls measured nothing.
+    "nyc": Voice("espeak-ng", "en-us-nyc+m2"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -48,7 +50,7 @@ def held_out_cases() -> list[Case]:
         ("ho-given-improve", "Our calls are recorded to help us improve our service.", "carib"),
         ("ho-given-taped", "This conversation is being taped for training.", "rp"),
         ("ho-given-required", "I am required to tell you that this line is monitored and recorded.", "kal16"),
-        ("ho-given-compliance", "Please note that we record all conversations for compliance.", "awbt"),
+        ("ho-given-compliance", "Please note that we record all conversations for compliance.", "nyc"),
     ]
     layouts = ["stereo", "mono", "stereo", "mono", "stereo"]
     for (name, line, agent), layout in zip(given, layouts, strict=True):
@@ -69,7 +71,7 @@ def held_out_cases() -> list[Case]:
 
     out.append(
         Case(
-            call("ho-late-forgot", late_script("Oh, I forgot to mention, this phone call is recorded."), "rp", "awbt"),
+            call("ho-late-forgot", late_script("Oh, I forgot to mention, this phone call is recorded."), "rp", "nyc"),
             "FL",
             "late",
             6,
@@ -109,7 +111,7 @@ def held_out_cases() -> list[Case]:
         ],
     ]
     out.append(Case(call("ho-missing-meter", decoys[0], "carib", "kal16", **U_LAW), "WA", "missing"))
-    out.append(Case(call("ho-missing-sales", decoys[1], "awbt", "carib", layout="mono", **U_LAW), "TX", "missing"))
+    out.append(Case(call("ho-missing-sales", decoys[1], "nyc", "carib", layout="mono", **U_LAW), "TX", "missing"))
 
     def objection_script(disclosure: str, objection: str) -> list[tuple[Speaker, str]]:
         return [
@@ -142,7 +144,7 @@ def held_out_cases() -> list[Case]:
                 "ho-objected-no-agree",
                 objection_script("This chat is recorded for training.", "No, I do not agree to any recording."),
                 "scot",
-                "awbt",
+                "nyc",
                 layout="mono",
                 **U_LAW,
             ),
