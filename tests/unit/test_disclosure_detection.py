@@ -59,6 +59,11 @@ DISCLOSURES = [
     "just so you know, it's calling being recorded.",
     "Before we go on, I shall mention that we return our call for quantity and trading.",
     "This call may be reported for training purposes.",
+    # tiny.en on 8 kHz synthetic voices: only a short anchor ("for this call", "for training") survived
+    "I want you to know how it recorded in on for this call.",
+    "I keep recording of Minkon for training.",
+    "Hi, this is Tom. I keep on recording, I'm being called for training.",
+    "I want you to know our recorder is on for this call.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -83,6 +88,12 @@ DECOYS = [
     "We set a new company record for training this year.",
     "I heard a recorded message from your company on the line.",
     "We returned your call from yesterday about the quote.",
+    # a call reference or purpose near a recording word that is not tied to it
+    "I recorded your payment on the call last week.",
+    "Monitoring your account is free with this call plan.",
+    "Prices are at a record for this line of products.",
+    "We keep a record of every call you make.",
+    "Our video recorder deal is the best on this call.",
 ]
 OBJECTIONS = [
     "Please don't record this call.",
@@ -265,3 +276,12 @@ def test_time_is_where_the_matched_words_start_in_an_unpunctuated_run_on() -> No
     hits = detect_disclosures([seg(text, start=3.0)], LIB)
     assert len(hits) == 1
     assert hits[0].at_s == pytest.approx(3.0 + 0.35 * 12, abs=0.01)  # "this call is recorded"
+
+
+def test_a_whole_phrase_match_does_not_start_a_word_early_in_the_greeting() -> None:
+    """A greeting ("Hi, this is Ramel.") then "this call is being recorded": the stretch from "Ramel" on matches
+    the phrase nearly as well, and its sentence start would put the disclosure in the greeting, 4.6 s early."""
+    greeting = seg("Hi, this is Ramel.", A, 0.2, step=0.8)
+    disclosure = seg("this call is being recorded for duality", A, 4.8)
+    hits = detect_disclosures([greeting, disclosure])
+    assert [h.at_s for h in hits] == [4.8]

@@ -6,7 +6,9 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
   "recorder", "re corded", "recoded") that no decoy pattern ("our records", "record high"…) covers;
 - a context word (call, line, conversation, quality, training, consent, purposes…) near it;
 - a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
-  the recording word is a garble.
+  the recording word is a garble, and a lower one when the words around it say what is recorded or why: two
+  different context words, or a call reference or purpose tied to it (``analysis.disclosure_anchor``: "how it
+  recorded in on for this call", what ASR kept of "our recorder is on for this call").
 A long library phrase matched almost entirely (fuzz.ratio) counts even when ASR lost the recording word itself.
 Only agent and unknown-speaker turns can disclose.
 
@@ -21,6 +23,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from callwarden.analysis.disclosure_anchor import anchored
 from callwarden.analysis.disclosure_text import (
     PhraseLibrary,
     Token,
@@ -35,8 +38,9 @@ from callwarden.domain.transcript import Segment, Speaker
 
 DISCLOSURE_THRESHOLD = 72.0  # partial_ratio with an exact recording word (measured in tests/unit)
 GARBLED_THRESHOLD = 80.0  # with a garbled one
-# An exact recording word with two different context words around it ("calls ... recorded for quality") is a
-# disclosure in words the library does not have; the score then only has to rule out nonsense (bench/consent.py).
+# An exact recording word with two different context words around it ("calls ... recorded for quality") or tied
+# to a call reference or purpose is a disclosure in words the library does not have; the score then only has to
+# rule out nonsense (bench/consent.py).
 CONTEXT_BACKED_THRESHOLD = 55.0
 WHOLE_PHRASE_THRESHOLD = 84.0  # fuzz.ratio of a whole long phrase when ASR lost the recording word itself
 _WHOLE_PHRASE_MIN_WORDS = 5
@@ -100,11 +104,13 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
             score, phrase, offset = _best(window, library.disclosure)
-            backed = not garbled and len({w for w in near if w in library.context_words}) >= 2
+            backed = not garbled and (
+                len({w for w in near if w in library.context_words}) >= 2 or anchored(words, k, library, vetoed)
+            )
             threshold = GARBLED_THRESHOLD if garbled else CONTEXT_BACKED_THRESHOLD if backed else DISCLOSURE_THRESHOLD
             if score < threshold:
                 continue
-            if not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
+            if not backed and not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
                 continue
             first = _hit_time_index(run, min(lo + offset, k))
             evidence = {
@@ -124,11 +130,15 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
 
 def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: PhraseLibrary) -> list[DisclosureHit]:
     """Long phrases that match a stretch of words almost entirely even though its recording word was lost
-    ("we return our call for quantity and trading" for "we record our calls for quality and training")."""
+    ("we return our call for quantity and trading" for "we record our calls for quality and training").
+
+    Overlapping stretches are one match, the best scoring: a stretch that starts a word early ("ramel this call
+    is being recorded", the name before it) scores nearly as well, and its start would move the hit seconds back
+    into the greeting (bench/consent.py, objected-early)."""
     words = [t.text for t in run]
     vetoed = covered(words, library.decoys)
     long_phrases = [p for p in library.disclosure if len(p.split()) >= _WHOLE_PHRASE_MIN_WORDS]
-    hits: list[DisclosureHit] = []
+    candidates: list[tuple[float, int, int, str]] = []
     for start in range(len(words)):
         if start in vetoed:
             continue
@@ -143,15 +153,22 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
                 if score > best:
                     best, phrase, end = score, candidate, start + width
         if best >= WHOLE_PHRASE_THRESHOLD and not vetoed & set(range(start, end)):
-            first = _hit_time_index(run, start)
-            evidence = {
-                "text": segments[run[start].segment].text.strip(),
-                "matched": " ".join(words[start:end]),
-                "score": round(best, 1),
-                "speaker": run[start].speaker.value,
-                "phrase": phrase,
-                "library_version": library.version,
-                "whole_phrase": True,
-            }
-            hits.append(DisclosureHit(DisclosureMethod.VERBAL, round(run[first].at_s, 2), round(best, 1), evidence))
+            candidates.append((best, start, end, phrase))
+    taken: set[int] = set()
+    hits: list[DisclosureHit] = []
+    for best, start, end, phrase in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        if taken & set(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        first = _hit_time_index(run, start)
+        evidence = {
+            "text": segments[run[start].segment].text.strip(),
+            "matched": " ".join(words[start:end]),
+            "score": round(best, 1),
+            "speaker": run[start].speaker.value,
+            "phrase": phrase,
+            "library_version": library.version,
+            "whole_phrase": True,
+        }
+        hits.append(DisclosureHit(DisclosureMethod.VERBAL, round(run[first].at_s, 2), round(best, 1), evidence))
     return hits

@@ -78,7 +78,10 @@ class PhraseLibrary:
     consent: tuple[str, ...]
     refusal: tuple[str, ...]
     cancellers: tuple[tuple[str, ...], ...]
+    stop_acknowledgements: tuple[str, ...]  # the agent saying the recording stopped: an objection came before
     decoys: tuple[tuple[str, ...], ...]
+    call_references: tuple[tuple[str, ...], ...]  # "this call", "our conversation": what is being recorded
+    purposes: tuple[tuple[str, ...], ...]  # "for training", "quality purposes": why it is being recorded
     recording_words: frozenset[str]
     context_words: frozenset[str]
 
@@ -94,7 +97,10 @@ class PhraseLibrary:
             consent=texts("consent"),
             refusal=texts("refusal"),
             cancellers=tuple(tuple(p.split()) for p in texts("objection_cancellers")),
+            stop_acknowledgements=texts("stop_acknowledgements"),
             decoys=tuple(tuple(p.split()) for p in texts("decoys")),
+            call_references=tuple(tuple(p.split()) for p in texts("call_references")),
+            purposes=tuple(tuple(p.split()) for p in texts("purposes")),
             recording_words=frozenset(raw.get("recording_words", ())),
             context_words=frozenset(raw.get("context_words", ())),
         )

@@ -1,0 +1,75 @@
+"""Short anchors that tie a recording word to the call: what is recorded ("this call") or why ("for training").
+
+A small ASR model garbles most of a disclosure but tends to keep its short, frequent pieces: "I want you to know
+our recorder is on for this call" came back as "I want you to know how it recorded in on for this call", and "I
+keep a recording of these calls for training" as "I keep recording of Minkon for training". A recording word
+tied to such an anchor is a disclosure even when the sentence around it matches no library phrase well.
+
+"Tied" is strict, because a false disclosure hides a missing one, the error that hurts the person recorded:
+- only grammar words ("is being", "in on for") may stand between the recording word and a call reference, so
+  "I recorded your payment on the call last week" is not tied;
+- between it and a purpose, at most one other word (a garbled "these calls", "I am being called");
+- a call reference that is the start of a compound ("this call plan", "the line of products") is no anchor;
+- the bare nouns "record" and "records" are never tied ("a new company record for training", "we keep a record
+  of every call"): their disclosures ("we record this call") match the library on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from callwarden.analysis.disclosure_text import PhraseLibrary
+
+_REACH = 5  # at most this many words between the recording word and its anchor
+_PURPOSE_CONTENT = 1  # other words allowed between a recording word and a purpose
+_BARE_NOUNS = frozenset({"record", "records"})
+_GRAMMAR_TEXT = (
+    "a an the this that these those our your my its it all every each is are am be being been was were will would "
+    "may might can could shall should must get gets got getting and or in on for of to at with now here today also "
+    "just always i we you they there going"
+)
+_GRAMMAR = frozenset(_GRAMMAR_TEXT.split())
+_COMPOUND_NOUNS = frozenset({"plan", "plans", "back", "center", "centre", "list", "history", "log", "logs", "of"})
+
+
+def _spans(words: Sequence[str], patterns: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """(start, end) word ranges, end exclusive, of every occurrence of every pattern."""
+    found: list[tuple[int, int]] = []
+    for pattern in patterns:
+        size = len(pattern)
+        found += [(i, i + size) for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == pattern]
+    return found
+
+
+def _between(words: Sequence[str], k: int, start: int, end: int) -> Sequence[str] | None:
+    """The words between position `k` and the span [start, end); None when `k` lies inside the span."""
+    if start <= k < end:
+        return None
+    return words[k + 1 : start] if start > k else words[end:k]
+
+
+def _tied(words: Sequence[str], k: int, spans: list[tuple[int, int]], allowed_content: int) -> bool:
+    for start, end in spans:
+        between = _between(words, k, start, end)
+        if between is None:
+            return True
+        if len(between) <= _REACH and sum(w not in _GRAMMAR for w in between) <= allowed_content:
+            return True
+    return False
+
+
+def anchored(words: Sequence[str], k: int, library: PhraseLibrary, vetoed: set[int]) -> bool:
+    """Whether the recording word at `k` is tied to a call reference or a purpose that no decoy covers."""
+    if words[k] in _BARE_NOUNS:
+        return False
+
+    def usable(span: tuple[int, int]) -> bool:
+        return not vetoed & set(range(*span))
+
+    references = [
+        span
+        for span in _spans(words, library.call_references)
+        if usable(span) and (span[1] >= len(words) or words[span[1]] not in _COMPOUND_NOUNS)
+    ]
+    purposes = [span for span in _spans(words, library.purposes) if usable(span)]
+    return _tied(words, k, references, 0) or _tied(words, k, purposes, _PURPOSE_CONTENT)
