@@ -3,8 +3,9 @@
 An objection is a fuzzy match against the objection phrases around a trigger word (record, consent,
 permission, off, stop) whose negation agrees with the phrase ("I do consent" does not match "I do not
 consent") and that no canceller ("I don't mind", "that's fine") turns around. A plain "no" answering a
-disclosure that asks for consent is an objection too. Only prospect and unknown-speaker turns can object or
-answer. The time is that of the first word of the sentence holding the match.
+disclosure that asks for consent is an objection too, and so is an agent saying they stopped the recording
+(``analysis.objection_ack``). Only prospect and unknown-speaker turns can object or answer. The time is that
+of the first word of the sentence holding the match.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from callwarden.analysis.disclosure_text import (
     sentence_start,
     tokens_of,
 )
+from callwarden.analysis.objection_ack import acknowledged_objections
 from callwarden.domain.disclosure import ConsentAnswer, DisclosureHit, Objection
 from callwarden.domain.transcript import Segment, Speaker
 
@@ -114,6 +116,7 @@ def detect_objection(
             }
             found.append(Objection(round(run[first].at_s, 2), evidence))
             break
+    found += acknowledged_objections(segments, library, disclosures)
     for kind, answer in answers(segments, disclosures, library, window_s=10.0):
         if kind == "refusal":
             found.append(Objection(answer.at_s, {**dict(answer.evidence), "reason": "refused_consent_question"}))
