@@ -8,6 +8,8 @@ one-off report come from exactly the same steps.
   roles come from the configured mapping (VICIdial: agent left, prospect right), overridable per call.
 - Mono: the whole mix is transcribed once, the voices are separated acoustically, and roles are assigned
   from what each voice says; how sure that is travels with every segment.
+- Either way, voiced stretches the first decoding wrote nothing for are decoded again on their own
+  (``speech.gapfill``) before anything else reads the words.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from callwarden.speech.activity import frame_energy
 from callwarden.speech.coverage import Gap, untranscribed_speech
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
 from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
+from callwarden.speech.gapfill import fill_gaps
 from callwarden.speech.mono import separate_mono
 from callwarden.speech.roles import assign_roles, mono_segments
 from callwarden.speech.speakers import ChannelRoles, merge_channel_segments, suppress_bleed
@@ -125,9 +128,12 @@ def transcribe_recording(
     channels = audio.channel_count
     if channels >= 2 and not is_dual_mono(audio.samples[0], audio.samples[1]):
         pair = audio.samples[:2]
-        results = [engine.transcribe(np.ascontiguousarray(pair[channel])) for channel in (0, 1)]
-        per_channel = {channel: _channel_segments(results[channel], channel, roles) for channel in (0, 1)}
         energy = frame_energy(pair, SAMPLE_RATE)
+        results = []
+        for channel in (0, 1):
+            samples = np.ascontiguousarray(pair[channel])
+            results.append(fill_gaps(engine, samples, engine.transcribe(samples), energy, channel, channel))
+        per_channel = {channel: _channel_segments(results[channel], channel, roles) for channel in (0, 1)}
         kept = suppress_bleed(per_channel, energy)
         segments = merge_channel_segments(kept, roles)
         gaps = [
@@ -141,12 +147,13 @@ def transcribe_recording(
             focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order)
     else:
         mono = np.ascontiguousarray(audio.samples[0])
-        results = [engine.transcribe(mono)]
+        energy = frame_energy(mono, SAMPLE_RATE)
+        results = [fill_gaps(engine, mono, engine.transcribe(mono), energy, 0, None)]
         separation = separate_mono(mono, sample_rate=SAMPLE_RATE)
         assignment = assign_roles(separation.spans, results[0].words, separation_confidence=separation.confidence)
         segments = mono_segments(separation, results[0].words, assignment)
         layout, confidence = "mono", assignment.confidence
-        gaps = untranscribed_speech(frame_energy(mono, SAMPLE_RATE), 0, segments, channel=None)
+        gaps = untranscribed_speech(energy, 0, segments, channel=None)
         focused = focused_pass_mono(engine, mono, segments, focus) if focus is not None and focus.enabled else None
     return Transcription(
         segments=segments,

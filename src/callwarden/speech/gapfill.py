@@ -1,0 +1,72 @@
+"""A second decoding for speech the first pass dropped: each untranscribed voiced stretch decoded on its own.
+
+tiny.en, behind Silero VAD, drops whole phrases of narrow-band synthetic and accented voices: the VAD cuts a
+phrase, or decoding ends early inside a 30 s window and the rest of that window is skipped. "By the way,
+everything on this call is being recorded" was lost that way from a late-disclosure call whose text the same
+model writes perfectly when it hears the phrase alone (bench/consent.py, ho-late-everything). So the stretches
+that ``speech.coverage`` finds voiced but without words are decoded again, each as its own short window with no
+VAD, and what is heard inside them joins the transcript, flagged ``gap_filled`` so every later decision can tell
+those words from the first pass's. The silence and hallucination guards run on them as on any decoding; what
+stays empty remains a gap, which redaction treats as unreviewed speech.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.speech.activity import ChannelEnergy
+from callwarden.speech.coverage import Gap, untranscribed_speech
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, Float32Array
+from callwarden.speech.guards import AsrSegment
+
+GAP_FILLED = "gap_filled"
+_PAD_S = 0.3  # decoded around the gap, so a word cut at its edge is heard whole
+_KEEP_SLACK_S = 0.2  # a word whose middle is this close to the gap belongs to it
+
+
+def _as_segments(result: AsrResult) -> list[Segment]:
+    return [Segment(Speaker.UNKNOWN, s.start_s, s.end_s, s.text, s.words) for s in result.segments]
+
+
+def _inside(word: Word, gap: Gap) -> bool:
+    middle = (word.start_s + word.end_s) / 2
+    return gap.start_s - _KEEP_SLACK_S <= middle <= gap.end_s + _KEEP_SLACK_S
+
+
+def _heard_in(engine: AsrEngine, audio: Float32Array, gap: Gap) -> list[AsrSegment]:
+    start = max(0.0, gap.start_s - _PAD_S)
+    end = min(audio.size / SAMPLE_RATE, gap.end_s + _PAD_S)
+    clip = np.ascontiguousarray(audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)])
+    found: list[AsrSegment] = []
+    for segment in engine.transcribe(clip, offset_s=start).segments:
+        words = tuple(word for word in segment.words if _inside(word, gap))
+        if words:
+            text = "".join(word.text for word in words).strip()
+            bounds = {"start_s": words[0].start_s, "end_s": words[-1].end_s}
+            found.append(replace(segment, text=text, words=words, flags=(*segment.flags, GAP_FILLED), **bounds))
+    return found
+
+
+def fill_gaps(
+    engine: AsrEngine, audio: Float32Array, result: AsrResult, energy: ChannelEnergy, row: int, channel: int | None
+) -> AsrResult:
+    """``result`` with what a VAD-free decoding of each untranscribed voiced stretch of ``audio`` heard.
+
+    ``energy`` row ``row`` is ``audio``'s level (the other rows, the other channel's, tell its leak apart)."""
+    gaps = untranscribed_speech(energy, row, _as_segments(result), channel=channel)
+    if not gaps:
+        return result
+    decoder = engine.unfiltered()
+    added = [segment for gap in gaps for segment in _heard_in(decoder, audio, gap)]
+    if not added:
+        return result
+    segments = sorted([*result.segments, *added], key=lambda segment: segment.start_s)
+    return replace(
+        result,
+        segments=segments,
+        words=[word for segment in segments for word in segment.words],
+        flags=tuple(sorted({*result.flags, GAP_FILLED})),
+    )
