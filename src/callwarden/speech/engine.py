@@ -87,6 +87,10 @@ class AsrSettings:
     hotwords: str | None = None  # words to bias decoding toward (CALLWARDEN_ASR_HOTWORDS)
     initial_prompt: str | None = None  # text the first window is decoded as if it followed (a style/wording hint)
     temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
+    # The fallback temperatures sample. CTranslate2 seeds each thread's generator once, from the OS unless a seed
+    # is set, so without one the same call could come back with other words on every run; with it, a process
+    # that decodes the same audio in the same order writes the same transcript (a re-run can be checked).
+    sampling_seed: int = 1
     max_tokens_per_s: float = 8.0  # fast speech is ~6 tokens a second with timestamps; a loop has no end
     min_new_tokens: int = 64  # a tight limit distorts beam search near it: it keeps unfinished hypotheses
     compression_ratio_threshold: float = 2.4
@@ -159,6 +163,10 @@ class AsrEngine(Protocol):
         """This engine decoding as if `initial_prompt` had just been said (a bias toward its wording)."""
         ...
 
+    def unfiltered(self) -> AsrEngine:
+        """This engine decoding all the audio it is given, with no voice activity detection in front."""
+        ...
+
 
 class FasterWhisperEngine:
     """faster-whisper, loaded once on first use (thread-safe); safe to call from several threads at once."""
@@ -180,6 +188,10 @@ class FasterWhisperEngine:
         stored transcript."""
         return FasterWhisperEngine(replace(self.settings, initial_prompt=initial_prompt), model_from=self)
 
+    def unfiltered(self) -> FasterWhisperEngine:
+        """The same loaded model without Silero VAD: for short stretches already known to hold speech."""
+        return FasterWhisperEngine(replace(self.settings, vad_filter=False), model_from=self)
+
     def load(self) -> Any:
         """The WhisperModel, loading it on first call; later calls return the same one."""
         if self._model_from is not None:
@@ -187,9 +199,11 @@ class FasterWhisperEngine:
         if self._whisper is None:
             with self._lock:
                 if self._whisper is None:
+                    import ctranslate2
                     from faster_whisper import WhisperModel
 
                     s = self.settings
+                    ctranslate2.set_random_seed(s.sampling_seed)
                     self._whisper = WhisperModel(
                         s.model,
                         device=s.device,
