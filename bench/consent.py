@@ -17,8 +17,9 @@ All calls run in one process through `analyze_file` with one loaded ASR engine. 
 status accuracy, per-status precision/recall, confusion matrix (truth -> predicted), disclosure and
 objection time errors, consent-model accuracy, seconds per call and the failures with their evidence.
 
-Usage: ``python bench/consent.py [--quick] [--keep DIR]``. Progress on stderr. Synthesised calls are cached
-in a temp dir (``$CALLWARDEN_SYNTH_CACHE`` caches the TTS snippets across runs).
+Usage: ``python bench/consent.py [--quick] [--keep DIR] [--part tuning|heldout] [--only NAMES]
+[--asr-cache DIR]``. Progress on stderr. Synthesised calls are cached in a temp dir (``$CALLWARDEN_SYNTH_CACHE``
+caches the TTS snippets across runs); ``--asr-cache`` reuses ASR results when only the text side changed.
 """
 
 from __future__ import annotations
@@ -636,6 +637,31 @@ def focus_cost(outcomes: list[Outcome]) -> float | None:
     return round(statistics.mean(costs), 2) if costs else None
 
 
+def cache_asr_results(directory: Path) -> None:
+    """Memoise ``FasterWhisperEngine.transcribe`` on disk, keyed by the samples, offset and engine settings."""
+    import hashlib
+    import pickle
+
+    import numpy as np
+
+    from callwarden.speech.engine import FasterWhisperEngine
+
+    directory.mkdir(parents=True, exist_ok=True)
+    real = FasterWhisperEngine.transcribe
+
+    def transcribe(self: FasterWhisperEngine, audio: Any, *, offset_s: float = 0.0) -> Any:
+        samples = np.ascontiguousarray(audio, dtype=np.float32)
+        key = hashlib.sha256(repr((self.settings, offset_s)).encode() + samples.tobytes()).hexdigest()
+        path = directory / f"{key}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, written just below
+        result = real(self, audio, offset_s=offset_s)
+        path.write_bytes(pickle.dumps(result))
+        return result
+
+    FasterWhisperEngine.transcribe = transcribe  # type: ignore[method-assign]
+
+
 QUICK = ("given-heads-up", "late-oh-by-the-way", "missing-our-records", "objected-early", "ivr-noisy-prompt")
 
 
@@ -645,7 +671,15 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="synthesise the calls here (default: a cache dir under tmp)")
     parser.add_argument("--part", choices=("all", "tuning", "heldout"), default="all", help="which part to run")
     parser.add_argument("--only", help="comma-separated call names (iterate on a few)")
+    parser.add_argument(
+        "--asr-cache",
+        type=Path,
+        help="keep each ASR result here and reuse it (same audio and engine settings): for iterating on the text "
+        "side; the seconds per call it reports are then not the cost of a call",
+    )
     args = parser.parse_args()
+    if args.asr_cache:
+        cache_asr_results(args.asr_cache)
     if missing := tools_missing():
         log(f"missing tools: {', '.join(missing)}")
         return 2
