@@ -75,6 +75,18 @@ def test_only_the_prospects_gaps_send_a_call_to_review() -> None:
     assert len(unknown_roles) == 2, "no prospect side known: every gap counts"
 
 
+def test_prospect_speech_heard_only_on_a_second_decoding_needs_review_unless_it_was_sure() -> None:
+    def refilled(channel: int | None, probability: float) -> dict[str, float | int | None]:
+        return {"channel": channel, "start_s": 4.0, "end_s": 7.5, "words": 6, "probability": probability}
+
+    segments = [_segment(Speaker.AGENT, 0), _segment(Speaker.PROSPECT, 1)]
+    unsure = {"untranscribed_speech": [], "refilled_speech": [refilled(1, 0.42), refilled(0, 0.3)]}
+    [reason] = untranscribed_reasons(unsure, segments)
+    assert "channel 1 at 4.0-7.5 s was heard only on a second decoding, at confidence 0.42" in reason
+    assert untranscribed_reasons({"refilled_speech": [refilled(1, 0.85)]}, segments) == []
+    assert len(untranscribed_reasons({"refilled_speech": [refilled(None, 0.5)]}, segments)) == 1
+
+
 def test_a_phrase_dropped_inside_a_long_segment_is_a_gap_between_its_words() -> None:
     """ASR kept one segment over the whole answer but wrote words only at its ends."""
     energy = frame_energy(np.stack([voice(10.0, [], seed=1), voice(10.0, [(1.0, 8.0)])]), RATE)

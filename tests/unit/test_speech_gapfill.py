@@ -21,8 +21,8 @@ def result(*segments: AsrSegment) -> AsrResult:
 
 
 def said(*words: tuple[str, float, float]) -> AsrSegment:
-    timed = tuple(Word(f" {text}", start, end, 0.9) for text, start, end in words)
-    text = "".join(word.text for word in timed).strip()
+    timed = tuple(Word(text, start, end, 0.9) for text, start, end in words)  # stripped, as the guards leave them
+    text = " ".join(word.text for word in timed)
     return AsrSegment(text, timed[0].start_s, timed[-1].end_s, timed, -0.3, 0.01, 1.2)
 
 
@@ -69,8 +69,10 @@ DROPPED = said(("this", 5.1, 5.4), ("call", 5.5, 5.9), ("is", 6.0, 6.2), ("recor
 def test_a_dropped_phrase_is_decoded_alone_without_vad_and_joins_the_transcript() -> None:
     audio, energy = mono_call()
     engine = ClipEngine([FIRST, DROPPED])
-    filled = fill_gaps(engine, audio, result(FIRST), energy, 0, None)
+    filled, [refill] = fill_gaps(engine, audio, result(FIRST), energy, 0, None)
     assert not engine.vad, "the second decoding runs without VAD"
+    assert refill.words == 4 and refill.probability == pytest.approx(0.9)
+    assert refill.to_dict()["channel"] is None and refill.gap.start_s == pytest.approx(5.0, abs=0.1)
     [(start, end)] = engine.clips
     assert start == pytest.approx(4.7, abs=0.15) and end == pytest.approx(8.8, abs=0.15)
     assert [s.text for s in filled.segments] == ["hello there", "this call is recorded"]
@@ -83,7 +85,7 @@ def test_words_heard_outside_the_gap_are_not_added_twice() -> None:
     audio, energy = mono_call()
     spill = said(("there", 4.55, 4.7), ("this", 5.1, 5.4), ("call", 5.5, 8.3))  # the padding heard a neighbour
     engine = ClipEngine([spill])
-    filled = fill_gaps(engine, audio, result(FIRST), energy, 0, None)
+    filled, _ = fill_gaps(engine, audio, result(FIRST), energy, 0, None)
     assert [s.text for s in filled.segments] == ["hello there", "this call"]
     assert filled.segments[1].start_s == 5.1
 
@@ -92,7 +94,7 @@ def test_a_covered_recording_costs_no_second_decoding() -> None:
     audio, energy = mono_call()
     engine = ClipEngine([])
     first = result(FIRST, DROPPED)
-    assert fill_gaps(engine, audio, first, energy, 0, None) is first
+    assert fill_gaps(engine, audio, first, energy, 0, None) == (first, [])
     assert engine.clips == []
 
 
@@ -100,7 +102,7 @@ def test_a_gap_the_second_decoding_cannot_hear_stays_a_gap() -> None:
     audio, energy = mono_call()
     engine = ClipEngine([])
     first = result(FIRST)
-    assert fill_gaps(engine, audio, first, energy, 0, None) is first
+    assert fill_gaps(engine, audio, first, energy, 0, None) == (first, [])
     assert len(engine.clips) == 1
 
 
@@ -110,5 +112,5 @@ def test_the_other_channels_leak_is_not_decoded() -> None:
     leak = (audio * 10 ** (-25 / 20) + floor).astype(np.float32)
     energy = frame_energy(np.stack([audio, leak]), SAMPLE_RATE)
     engine = ClipEngine([DROPPED])
-    assert fill_gaps(engine, leak, result(), energy, 1, 1).segments == []
+    assert fill_gaps(engine, leak, result(), energy, 1, 1)[0].segments == []
     assert engine.clips == []

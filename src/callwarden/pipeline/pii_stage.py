@@ -23,6 +23,9 @@ from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.speech.focus import FocusedPass
 
 REDACTED_TRANSCRIPT = "transcript.redacted"
+# Prospect speech the first decoding dropped was always a review reason; heard on a second try it stops being one
+# only when the words came back this sure (mean word probability), which tiny.en reaches on clear speech.
+REFILL_TRUSTED = 0.7
 
 
 def redacted_transcript_json(found: TranscriptPii) -> dict[str, Any]:
@@ -53,18 +56,30 @@ def _purge_event(call_id: str, artifact: str, before: bytes, after: bytes, words
 
 
 def untranscribed_reasons(transcribed: Mapping[str, Any], segments: Sequence[Segment]) -> list[str]:
-    """Review reasons for the prospect's speech that ASR wrote nothing for (``speech.coverage``): nothing there
-    could be searched for personal data, so a person has to listen. Only the prospect's side (or a mono mix)
-    counts: that is who reads out cards and socials, and an agent channel's hold music is no reason."""
+    """Review reasons for the prospect's speech that ASR wrote nothing for (``speech.coverage``), or heard only on
+    a second try and unsure (``speech.gapfill``): nothing there could be reliably searched for personal data, so a
+    person has to listen. Only the prospect's side (or a mono mix) counts: that is who reads out cards and
+    socials, and an agent channel's hold music is no reason."""
     prospect = {seg.channel for seg in segments if seg.speaker is Speaker.PROSPECT}
-    reasons = []
-    for gap in transcribed.get("untranscribed_speech", ()):
-        if gap["channel"] is None or not prospect or gap["channel"] in prospect:
-            where = "the mix" if gap["channel"] is None else f"channel {gap['channel']}"
-            reasons.append(
-                f"speech on {where} at {gap['start_s']:.1f}-{gap['end_s']:.1f} s was not transcribed: "
-                "nothing there could be checked for personal data"
-            )
+
+    def theirs(channel: int | None) -> bool:
+        return channel is None or not prospect or channel in prospect
+
+    def where(stretch: Mapping[str, Any]) -> str:
+        place = "the mix" if stretch["channel"] is None else f"channel {stretch['channel']}"
+        return f"speech on {place} at {stretch['start_s']:.1f}-{stretch['end_s']:.1f} s"
+
+    reasons = [
+        f"{where(gap)} was not transcribed: nothing there could be checked for personal data"
+        for gap in transcribed.get("untranscribed_speech", ())
+        if theirs(gap["channel"])
+    ]
+    reasons += [
+        f"{where(filled)} was heard only on a second decoding, at confidence {filled['probability']:.2f}: "
+        "what it said may not be what was checked for personal data"
+        for filled in transcribed.get("refilled_speech", ())
+        if theirs(filled["channel"]) and filled["probability"] < REFILL_TRUSTED
+    ]
     return reasons
 
 

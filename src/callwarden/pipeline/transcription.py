@@ -27,7 +27,7 @@ from callwarden.speech.activity import frame_energy
 from callwarden.speech.coverage import Gap, untranscribed_speech
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
 from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
-from callwarden.speech.gapfill import fill_gaps
+from callwarden.speech.gapfill import FilledGap, fill_gaps
 from callwarden.speech.mono import separate_mono
 from callwarden.speech.roles import assign_roles, mono_segments
 from callwarden.speech.speakers import ChannelRoles, merge_channel_segments, suppress_bleed
@@ -49,6 +49,7 @@ class Transcription:
     compute_s: float
     focused: FocusedPass | None = None  # the consent-focused pass: evidence for consent only, not the transcript
     gaps: list[Gap] = field(default_factory=list)  # voiced stretches ASR wrote nothing for (speech.coverage)
+    filled: list[FilledGap] = field(default_factory=list)  # stretches only the second decoding heard words in
 
     def transcript_json(self) -> dict[str, Any]:
         """The stored (encrypted) transcript: every segment with its words."""
@@ -78,6 +79,7 @@ class Transcription:
             "asr": self.asr,
             "consent_focus": self.focused.describe() if self.focused else None,
             "untranscribed_speech": [gap.to_dict() for gap in self.gaps],
+            "refilled_speech": [filled.to_dict() for filled in self.filled],
         }
 
 
@@ -129,10 +131,13 @@ def transcribe_recording(
     if channels >= 2 and not is_dual_mono(audio.samples[0], audio.samples[1]):
         pair = audio.samples[:2]
         energy = frame_energy(pair, SAMPLE_RATE)
-        results = []
+        results: list[AsrResult] = []
+        filled: list[FilledGap] = []
         for channel in (0, 1):
             samples = np.ascontiguousarray(pair[channel])
-            results.append(fill_gaps(engine, samples, engine.transcribe(samples), energy, channel, channel))
+            result, refilled = fill_gaps(engine, samples, engine.transcribe(samples), energy, channel, channel)
+            results.append(result)
+            filled += refilled
         per_channel = {channel: _channel_segments(results[channel], channel, roles) for channel in (0, 1)}
         kept = suppress_bleed(per_channel, energy)
         segments = merge_channel_segments(kept, roles)
@@ -148,7 +153,8 @@ def transcribe_recording(
     else:
         mono = np.ascontiguousarray(audio.samples[0])
         energy = frame_energy(mono, SAMPLE_RATE)
-        results = [fill_gaps(engine, mono, engine.transcribe(mono), energy, 0, None)]
+        result, filled = fill_gaps(engine, mono, engine.transcribe(mono), energy, 0, None)
+        results = [result]
         separation = separate_mono(mono, sample_rate=SAMPLE_RATE)
         assignment = assign_roles(separation.spans, results[0].words, separation_confidence=separation.confidence)
         segments = mono_segments(separation, results[0].words, assignment)
@@ -168,4 +174,5 @@ def transcribe_recording(
         compute_s=time.perf_counter() - started,
         focused=focused,
         gaps=gaps,
+        filled=filled,
     )

@@ -8,11 +8,15 @@ that ``speech.coverage`` finds voiced but without words are decoded again, each 
 VAD, and what is heard inside them joins the transcript, flagged ``gap_filled`` so every later decision can tell
 those words from the first pass's. The silence and hallucination guards run on them as on any decoding; what
 stays empty remains a gap, which redaction treats as unreviewed speech.
+
+Words heard only on a second try are less certain than the rest, and filling a gap must not hide speech that
+redaction could not check: each filled gap is reported (``FilledGap``, no words) with the mean confidence of
+what was heard, so the PII stage can still send a call to a person when that confidence is low.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,6 +29,18 @@ from callwarden.speech.guards import AsrSegment
 GAP_FILLED = "gap_filled"
 _PAD_S = 0.3  # decoded around the gap, so a word cut at its edge is heard whole
 _KEEP_SLACK_S = 0.2  # a word whose middle is this close to the gap belongs to it
+
+
+@dataclass(frozen=True)
+class FilledGap:
+    """An untranscribed stretch that the second decoding heard words in, and how sure it was of them."""
+
+    gap: Gap
+    words: int
+    probability: float  # mean word probability of what was heard there
+
+    def to_dict(self) -> dict[str, float | int | None]:
+        return {**self.gap.to_dict(), "words": self.words, "probability": round(self.probability, 3)}
 
 
 def _as_segments(result: AsrResult) -> list[Segment]:
@@ -44,7 +60,7 @@ def _heard_in(engine: AsrEngine, audio: Float32Array, gap: Gap) -> list[AsrSegme
     for segment in engine.transcribe(clip, offset_s=start).segments:
         words = tuple(word for word in segment.words if _inside(word, gap))
         if words:
-            text = "".join(word.text for word in words).strip()
+            text = " ".join(word.text.strip() for word in words)
             bounds = {"start_s": words[0].start_s, "end_s": words[-1].end_s}
             found.append(replace(segment, text=text, words=words, flags=(*segment.flags, GAP_FILLED), **bounds))
     return found
@@ -52,21 +68,30 @@ def _heard_in(engine: AsrEngine, audio: Float32Array, gap: Gap) -> list[AsrSegme
 
 def fill_gaps(
     engine: AsrEngine, audio: Float32Array, result: AsrResult, energy: ChannelEnergy, row: int, channel: int | None
-) -> AsrResult:
-    """``result`` with what a VAD-free decoding of each untranscribed voiced stretch of ``audio`` heard.
+) -> tuple[AsrResult, list[FilledGap]]:
+    """``result`` with what a VAD-free decoding of each untranscribed voiced stretch of ``audio`` heard, and the
+    stretches that gained words.
 
     ``energy`` row ``row`` is ``audio``'s level (the other rows, the other channel's, tell its leak apart)."""
     gaps = untranscribed_speech(energy, row, _as_segments(result), channel=channel)
     if not gaps:
-        return result
+        return result, []
     decoder = engine.unfiltered()
-    added = [segment for gap in gaps for segment in _heard_in(decoder, audio, gap)]
+    added: list[AsrSegment] = []
+    filled: list[FilledGap] = []
+    for gap in gaps:
+        heard = _heard_in(decoder, audio, gap)
+        words = [word for segment in heard for word in segment.words]
+        if words:
+            added += heard
+            filled.append(FilledGap(gap, len(words), sum(word.probability for word in words) / len(words)))
     if not added:
-        return result
+        return result, []
     segments = sorted([*result.segments, *added], key=lambda segment: segment.start_s)
-    return replace(
+    merged = replace(
         result,
         segments=segments,
         words=[word for segment in segments for word in segment.words],
         flags=tuple(sorted({*result.flags, GAP_FILLED})),
     )
+    return merged, filled
