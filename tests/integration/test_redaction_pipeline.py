@@ -62,6 +62,14 @@ META = {
 DIGITS = re.compile(r"\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b", re.IGNORECASE)
 
 
+def card_data_shown(segments: list[dict[str, Any]]) -> list[str]:
+    """Digits the prospect said, and any group of the card number or its code anywhere (the agent's own words may
+    hold a number: ASR heard "the three digit code" as "the 50 already code")."""
+    prospect = " ".join(s["text"] for s in segments if s["speaker"] == "prospect")
+    digits = re.sub(r"\D", "", " ".join(s["text"] for s in segments))
+    return re.findall(r"\d", prospect) + [g for g in ("4532", "0151", "1283", "0366", "739") if g in digits]
+
+
 @pytest.fixture(scope="module")
 def card_call(tmp_path_factory: pytest.TempPathFactory) -> SynthCall:
     missing = tools_missing(CARD_CALL)
@@ -106,7 +114,7 @@ def test_card_call_is_redacted_everywhere_and_stays_verifiable(rt: Runtime, card
     assert report["segments"], report
     text = " ".join(segment["text"] for segment in report["segments"])
     assert "[CREDIT_CARD]" in text
-    assert not re.search(r"\d", text), text
+    assert not card_data_shown(report["segments"]), text
     types = {span["type"] for span in report["pii"]}
     assert "CREDIT_CARD" in types
     card = next(span for span in report["pii"] if span["type"] == "CREDIT_CARD")
@@ -252,7 +260,7 @@ def test_analyze_reports_redacted_text_and_writes_silent_card_audio(card_call: S
     out = tmp_path / "out" / "redacted.wav"
     report = analyze_file(settings, card_call.path, parse_metadata(META, default_region="US"), (), out)
     text = " ".join(segment["text"] for segment in report["segments"])
-    assert "[CREDIT_CARD]" in text and not re.search(r"\d", text)
+    assert "[CREDIT_CARD]" in text and not card_data_shown(report["segments"]), text
     assert any(span["type"] == "CREDIT_CARD" and span["speaker"] == "prospect" for span in report["pii"])
     truth = next(t for t in card_call.turns if "four five" in t.text)
     card = next(span for span in report["pii"] if span["type"] == "CREDIT_CARD")
