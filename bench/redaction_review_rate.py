@@ -3,8 +3,8 @@
 The calls are the consent benchmark's synthetic set (bench/consent.py and its held-out part: sales openings,
 disclosures, objections, no personal data read out). Each is transcribed with the default engine; a call goes to
 review when the detector is unsure (a context window with nothing recognisable, a low-confidence span) or the
-prospect's side holds speech ASR wrote nothing for (``speech.coverage``). bench/redaction_audio.py measures the
-other side: leaks on calls that do hold PII.
+prospect's side holds speech ASR wrote nothing for (``speech.coverage``) or heard only on a second decoding, unsure
+(``speech.gapfill``). bench/redaction_audio.py measures the other side: leaks on calls that do hold PII.
 
     PYTHONPATH=. HF_HUB_OFFLINE=1 .venv/bin/python bench/redaction_review_rate.py
 """
