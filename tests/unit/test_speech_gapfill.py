@@ -90,6 +90,14 @@ def test_words_heard_outside_the_gap_are_not_added_twice() -> None:
     assert filled.segments[1].start_s == 5.1
 
 
+def test_a_phrase_dropped_inside_a_long_segment_keeps_the_words_in_time_order() -> None:
+    audio, energy = mono_call()
+    long_one = said(("hello", 1.1, 1.5), ("there", 1.6, 2.9), ("bye", 8.6, 8.9))  # ends after the dropped phrase
+    filled, [refill] = fill_gaps(ClipEngine([DROPPED]), audio, result(long_one), energy, 0, None)
+    assert [w.text for w in filled.words] == ["hello", "there", "this", "call", "is", "recorded", "bye"]
+    assert refill.words == 4
+
+
 def test_a_covered_recording_costs_no_second_decoding() -> None:
     audio, energy = mono_call()
     engine = ClipEngine([])

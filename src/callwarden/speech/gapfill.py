@@ -91,7 +91,8 @@ def fill_gaps(
     merged = replace(
         result,
         segments=segments,
-        words=[word for segment in segments for word in segment.words],
+        # a gap can lie between two words of one long segment: the words are put back in time order
+        words=sorted((word for segment in segments for word in segment.words), key=lambda word: word.start_s),
         flags=tuple(sorted({*result.flags, GAP_FILLED})),
     )
     return merged, filled
