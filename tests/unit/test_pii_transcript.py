@@ -56,6 +56,24 @@ def test_a_backchannel_does_not_close_the_window_but_the_next_real_turn_does() -
     assert all(s.type is PiiType.US_SSN for s in result.spans)
 
 
+def test_an_answer_inside_one_long_prospect_segment_still_lets_the_next_agent_turn_close_the_window() -> None:
+    """ASR kept the prospect's whole channel as one segment, starting before the request: the answer is in it,
+    and the agent's next turn closes the window, so the prospect's goodbye stays readable."""
+    whole_channel = seg(P, 4.0, 25.5, "sure four five three two oh one five one then oh five twenty seven okay")
+    result = find_pii_in_segments(
+        [
+            seg(A, 0.5, 3.6, "Can I have the card number please?"),
+            whole_channel,
+            seg(A, 9.7, 12.4, "Thank you, and what is the expiration date?"),
+            seg(A, 20.9, 23.8, "Perfect, your order is confirmed. Have a great day."),
+            seg(P, 25.6, 28.0, "I will look out for the delivery next week."),
+        ]
+    )
+    assert result.segments[4].text == "I will look out for the delivery next week."
+    expiry = [w for w in result.answer_windows if w.type is PiiType.CARD_EXPIRY]
+    assert [w.end_s for w in expiry] == [20.9]
+
+
 def test_seconds_mode_runs_past_the_next_agent_turn_up_to_the_limit() -> None:
     segments = [
         seg(A, 0.0, 2.0, "Can I get your date of birth?"),

@@ -83,6 +83,17 @@ def find_windows(segments: Sequence[Segment], order: Sequence[int], *, until: st
     return windows
 
 
+def _prospect_spoke(segments: Sequence[Segment], start_s: float, end_s: float) -> bool:
+    """Whether the prospect said a word in [start_s, end_s), in any segment: one long prospect segment can run
+    from before the request through the answer (ASR kept a whole stereo channel as one)."""
+    for seg in segments:
+        if seg.speaker is not Speaker.PROSPECT or seg.end_s <= start_s or seg.start_s >= end_s:
+            continue
+        if not seg.words or any(start_s <= word.start_s < end_s for word in seg.words):
+            return True
+    return False
+
+
 def _next_agent_turn(segments: Sequence[Segment], later: Sequence[int], request: Segment, limit: float) -> float:
     """Start of the first real agent turn after the prospect began answering ``request``."""
     answered = False
@@ -97,7 +108,11 @@ def _next_agent_turn(segments: Sequence[Segment], later: Sequence[int], request:
                 return seg.start_s
         elif (
             seg.speaker is Speaker.AGENT
-            and (requested_type(seg.text) is not None or answered)
+            and (
+                requested_type(seg.text) is not None
+                or answered
+                or _prospect_spoke(segments, request.start_s, seg.start_s)
+            )
             and not is_backchannel(seg.text)
         ):
             return seg.start_s
