@@ -58,12 +58,18 @@ def heard(segments: Sequence[Segment]) -> list[Word | Segment]:
 
 
 def untranscribed_speech(
-    energy: ChannelEnergy, row: int, segments: Sequence[Segment], *, channel: int | None, min_gap_s: float = GAP_MIN_S
+    energy: ChannelEnergy,
+    row: int,
+    segments: Sequence[Segment],
+    *,
+    channel: int | None,
+    min_gap_s: float = GAP_MIN_S,
+    bridge_s: float = 0.3,
 ) -> list[Gap]:
-    """Voiced stretches of ``energy.db[row]`` at least ``min_gap_s`` long that no segment covers and that are not
-    another channel's voice leaking in."""
+    """Voiced stretches of ``energy.db[row]`` (pauses up to ``bridge_s`` bridged) at least ``min_gap_s`` long that
+    no segment covers and that are not another channel's voice leaking in."""
     voiced = spans_from_energy(
-        energy.db[row], energy.hop_s, energy.win_s, bridge_s=0.3, min_speech_s=min_gap_s, pad_s=0.0
+        energy.db[row], energy.hop_s, energy.win_s, bridge_s=bridge_s, min_speech_s=min_gap_s, pad_s=0.0
     )
     covered = sorted((s.start_s - COVER_SLACK_S, s.end_s + COVER_SLACK_S) for s in heard(segments))
     gaps = [

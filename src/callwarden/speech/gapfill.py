@@ -28,6 +28,11 @@ from callwarden.speech.guards import AsrSegment
 
 GAP_FILLED = "gap_filled"
 _PAD_S = 0.3  # decoded around the gap, so a word cut at its edge is heard whole
+# Finer than the redaction-review gaps (1.5 s, pauses to 0.3 s): a short sentence said in phrases ("Perfect, your
+# order is confirmed. Have a great day." as 0.4 s, 1.1 s and 0.9 s of voice) is a turn worth hearing, and the
+# agent turn that closes a PII answer window (tests/integration/test_pii_on_calls.py).
+FILL_MIN_S = 1.0
+FILL_BRIDGE_S = 0.6
 _KEEP_SLACK_S = 0.2  # a word whose middle is this close to the gap belongs to it
 
 
@@ -73,7 +78,8 @@ def fill_gaps(
     stretches that gained words.
 
     ``energy`` row ``row`` is ``audio``'s level (the other rows, the other channel's, tell its leak apart)."""
-    gaps = untranscribed_speech(energy, row, _as_segments(result), channel=channel)
+    first_pass = _as_segments(result)
+    gaps = untranscribed_speech(energy, row, first_pass, channel=channel, min_gap_s=FILL_MIN_S, bridge_s=FILL_BRIDGE_S)
     if not gaps:
         return result, []
     decoder = engine.unfiltered()
