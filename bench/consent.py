@@ -60,6 +60,7 @@ NUMBERS = {
     "IL": ("+13128675309", "US-IL"),
     "PA": ("+12158675309", "US-PA"),
     "MD": ("+14108675309", "US-MD"),
+    "MA": ("+16178675309", "US-MA"),
 }
 AGENT_NUMBER = "+15125550100"
 PROMPT_TEXT = "This call may be monitored and recorded for quality assurance. Please hold for the next agent."

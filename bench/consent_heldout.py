@@ -25,6 +25,12 @@ HELD_OUT_VOICES = {
     # flite's awb_time, once here, is a limited-domain voice: it only says clock times, so every sentence came
     # out as a fraction of a second of noise and four calls measured nothing.
     "nyc": Voice("espeak-ng", "en-us-nyc+m2"),
+    # added in a later session, written and measured once before anything was tuned on them
+    "klatt": Voice("espeak-ng", "en-us+klatt3"),
+    "annie": Voice("espeak-ng", "en-us+Annie"),
+    "mids": Voice("espeak-ng", "en-gb-x-gbcwmd+m6"),
+    "david": Voice("espeak-ng", "en-us+david"),
+    "linda": Voice("espeak-ng", "en-us+linda"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -149,6 +155,161 @@ def held_out_cases() -> list[Case]:
                 **U_LAW,
             ),
             "IL",
+            "objected",
+            2,
+            3,
+        )
+    )
+    out += second_batch(call)
+    return out
+
+
+def second_batch(call: Any) -> list[Case]:
+    """Twelve more calls in five more voices, with a clean or noisy line, stereo or mono."""
+    out: list[Case] = []
+
+    def pitch(first: str, disclosure_at_two: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, first),
+            (P, "Yes, who is calling?"),
+            (A, disclosure_at_two + " I am calling about the new fiber plans in your area."),
+            (P, "What speeds do you have?"),
+            (A, "Up to one gigabit, and installation is free this month."),
+        ]
+
+    opener = "Hi, this is Carla with Northwind Broadband."
+    given = [
+        ("h2-given-reviewed", "This call is being recorded and may be reviewed later.", "klatt", "linda", {}),
+        ("h2-given-up-front", "I am letting you know up front that I record all my calls.", "annie", "david", {}),
+        ("h2-given-line", "Calls on this line are monitored and recorded.", "mids", "annie", {"noise_dbfs": -36.0}),
+        ("h2-given-training", "For training and quality, we are recording this conversation.", "david", "mids", {}),
+    ]
+    for index, (name, line, agent, prospect, extra) in enumerate(given):
+        layout = "mono" if index % 2 else "stereo"
+        options = {**U_LAW, **extra, "layout": layout}
+        out.append(Case(call(name, pitch(opener, line), agent, prospect, **options), "CA", "given", 2))
+    first_words = [
+        (A, "Hello, before we begin, this call will be recorded. My name is Omar from Brightpath Solar."),
+        (P, "Okay, go ahead."),
+        (A, "We install panels with no money down."),
+        (P, "How much would I save?"),
+    ]
+    out.append(Case(call("h2-given-first", first_words, "linda", "klatt", layout="mono", **U_LAW), "PA", "given", 0))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good evening, I am Rita from Cedar Home Warranty."),
+            (P, "Evening."),
+            (A, "Your appliance warranty ends next month, and we can extend it for three more years."),
+            (P, "What does it cover?"),
+            (A, "Repairs and replacements for your fridge, washer, dryer and oven."),
+            (P, "And how much is it?"),
+            (A, line + " It is twenty dollars a month."),
+            (P, "Let me think."),
+        ]
+
+    out.append(
+        Case(
+            call("h2-late-need-to", late("Sorry, I need to mention that we are recording this call."), "klatt", "mids"),
+            "WA",
+            "late",
+            6,
+        )
+    )
+    out.append(
+        Case(
+            call(
+                "h2-late-aware",
+                late("Also, just so you are aware, the call is being recorded for quality."),
+                "david",
+                "linda",
+                layout="mono",
+                **U_LAW,
+            ),
+            "FL",
+            "late",
+            6,
+        )
+    )
+    decoys = [
+        (
+            "h2-missing-rates",
+            [
+                (A, "Hi, Paul here from Summit Lending."),
+                (P, "Hi Paul."),
+                (A, "We have recorded a drop in mortgage rates this week, the lowest in a year."),
+                (P, "Interesting, go on."),
+                (A, "Our team also holds the regional sales record, so you are in good hands."),
+                (P, "Send me the numbers."),
+            ],
+            "annie",
+            "mids",
+        ),
+        (
+            "h2-missing-network",
+            [
+                (A, "Hello, this is Dana from Lakeview Internet."),
+                (P, "Hello."),
+                (A, "Our monitoring team checks the network every night, and the line to your house was upgraded."),
+                (P, "So what do you need from me?"),
+                (A, "Nothing at all, I am calling to offer you a faster plan for the same price."),
+                (P, "Maybe later."),
+            ],
+            "mids",
+            "david",
+        ),
+        (
+            "h2-missing-call-back",
+            [
+                (A, "Hi, I am calling because your car warranty expires soon."),
+                (P, "Who is this?"),
+                (A, "This is Tom from Shield Auto. Can I call you back tomorrow with the details?"),
+                (P, "Fine, call me tomorrow."),
+            ],
+            "linda",
+            "klatt",
+        ),
+    ]
+    for index, (name, lines, agent, prospect) in enumerate(decoys):
+        layout = "mono" if index == 1 else "stereo"
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "NY", "missing"))
+
+    def objecting(objection: str, answer: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, Jo here from Evergreen Energy."),
+            (P, "Hi."),
+            (A, "This call is recorded for quality. I am calling about your electricity bill."),
+            (P, objection),
+            (A, answer + " So, about your bill."),
+            (P, "Go on."),
+        ]
+
+    out.append(
+        Case(
+            call(
+                "h2-objected-please-not",
+                objecting("No, please do not record me.", "Okay, I have stopped the recording."),
+                "klatt",
+                "linda",
+                **U_LAW,
+            ),
+            "CA",
+            "objected",
+            2,
+            3,
+        )
+    )
+    out.append(
+        Case(
+            call(
+                "h2-objected-hold-on",
+                objecting("Hold on, I don't want to be recorded.", "Understood."),
+                "annie",
+                "david",
+                layout="mono",
+                **U_LAW,
+            ),
+            "MA",
             "objected",
             2,
             3,
