@@ -20,7 +20,6 @@ from callwarden.domain.transcript import Segment, Speaker
 from callwarden.pipeline.pci_text import placeholder_spans, purge_card_data, with_earlier_spans
 from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact, pipeline_event
 from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
-from callwarden.speech.coverage import GAP_MIN_S
 from callwarden.speech.focus import FocusedPass
 
 REDACTED_TRANSCRIPT = "transcript.redacted"
@@ -79,9 +78,7 @@ def untranscribed_reasons(transcribed: Mapping[str, Any], segments: Sequence[Seg
         f"{where(filled)} was heard only on a second decoding, at confidence {filled['probability']:.2f}: "
         "what it said may not be what was checked for personal data"
         for filled in transcribed.get("refilled_speech", ())
-        if theirs(filled["channel"])
-        and filled["probability"] < REFILL_TRUSTED
-        and filled["end_s"] - filled["start_s"] >= GAP_MIN_S  # as long as an untranscribed gap that counts
+        if theirs(filled["channel"]) and filled["probability"] < REFILL_TRUSTED
     ]
     return reasons
 

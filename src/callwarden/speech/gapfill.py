@@ -28,10 +28,11 @@ from callwarden.speech.guards import AsrSegment
 
 GAP_FILLED = "gap_filled"
 _PAD_S = 0.3  # decoded around the gap, so a word cut at its edge is heard whole
-# Finer than the redaction-review gaps (1.5 s, pauses to 0.3 s): a short sentence said in phrases ("Perfect, your
-# order is confirmed. Have a great day." as 0.4 s, 1.1 s and 0.9 s of voice) is a turn worth hearing, and the
-# agent turn that closes a PII answer window (tests/integration/test_pii_on_calls.py).
-FILL_MIN_S = 1.0
+# Pauses are bridged further than for the redaction-review gaps (0.3 s): a sentence said in phrases ("Perfect, your
+# order is confirmed. Have a great day." as 0.4 s, 1.1 s and 0.9 s of voice) is a turn worth hearing, the agent
+# turn that closes a PII answer window (tests/integration/test_pii_on_calls.py). Stretches stay at least as long
+# as a review gap: a shorter hole inside a turn is more often the first pass's word times drifting than words
+# dropped, and decoding it again wrote those words twice (tests/integration/test_speech_pipeline.py, mono).
 FILL_BRIDGE_S = 0.6
 _KEEP_SLACK_S = 0.2  # a word whose middle is this close to the gap belongs to it
 
@@ -79,7 +80,7 @@ def fill_gaps(
 
     ``energy`` row ``row`` is ``audio``'s level (the other rows, the other channel's, tell its leak apart)."""
     first_pass = _as_segments(result)
-    gaps = untranscribed_speech(energy, row, first_pass, channel=channel, min_gap_s=FILL_MIN_S, bridge_s=FILL_BRIDGE_S)
+    gaps = untranscribed_speech(energy, row, first_pass, channel=channel, bridge_s=FILL_BRIDGE_S)
     if not gaps:
         return result, []
     decoder = engine.unfiltered()
