@@ -13,7 +13,8 @@ elsewhere on the machine falls on all of them alike.
 Inputs: the two external files (ground truth in shared/external/README.md), and a synthetic 8 kHz stereo call
 of about a minute (two espeak-ng voices, one per channel, resampled with sox, line noise added), made in a
 temporary directory. Failure modes are measured once each on an 8 kHz synthetic spoken card number (the case
-where tiny.en loops) and on five seconds of line noise.
+where tiny.en loops) and on five seconds of line noise. ``gap_filling`` is what the pipeline's second decoding of
+dropped speech (``speech.gapfill``) adds to the first pass on the external files and the synthetic call.
 
 Usage: ``python bench/asr.py [--reps N] [--quick]``. One JSON object on stdout; progress on stderr.
 """
@@ -44,7 +45,9 @@ from faster_whisper import WhisperModel, decode_audio
 
 from callwarden.analysis.wer import normalise, wer
 from callwarden.audio.decode import decode_channels, mix_to_mono
+from callwarden.speech.activity import frame_energy
 from callwarden.speech.engine import AsrResult, AsrSettings, FasterWhisperEngine
+from callwarden.speech.gapfill import fill_gaps
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "external" / "audio"
 TARGET_OVERHEAD = 1.10
@@ -218,6 +221,31 @@ def synthetic_call(directory: Path) -> tuple[Path, list[str]]:
     return path, references
 
 
+def gap_fill_cost(engine: FasterWhisperEngine, paths: list[Path]) -> dict[str, Any]:
+    """What the pipeline's second decoding of dropped speech (``speech.gapfill``) adds to the first pass, per
+    channel of each file, as the transcription stage runs it."""
+    first_s = refill_s = 0.0
+    refilled = 0
+    for path in paths:
+        audio = decode_channels(path, target_rate=16000)
+        energy = frame_energy(audio.samples, 16000)
+        for row in range(audio.channel_count):
+            samples = np.ascontiguousarray(audio.samples[row])
+            started = time.perf_counter()
+            result = engine.transcribe(samples)
+            first_s += time.perf_counter() - started
+            started = time.perf_counter()
+            refilled += len(fill_gaps(engine, samples, result, energy, row, row)[1])
+            refill_s += time.perf_counter() - started
+    return {
+        "files": [path.name for path in paths],
+        "first_pass_s": round(first_s, 3),
+        "refill_s": round(refill_s, 3),
+        "refill_ratio": round(refill_s / first_s, 4) if first_s else None,
+        "stretches_refilled": refilled,
+    }
+
+
 def failure_modes(model: WhisperModel, directory: Path) -> dict[str, Any]:
     """One run each: the spoken card number (loops) and line noise (hallucination), bare against ours."""
     card = directory / "card.wav"
@@ -302,12 +330,14 @@ def main() -> None:
         ),
     }
     failures: dict[str, Any] = {}
+    gap_filling: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="callwarden-bench-asr-") as tmp:
         if not args.quick:
             log("synthetic call")
             call, references = synthetic_call(Path(tmp))
             inputs["synthetic_call_split"] = measure_input("synthetic call", call, references, True, model, reps)
             failures = failure_modes(model, Path(tmp))
+            gap_filling = gap_fill_cost(engine, [SHARED / "stereo_diarization.wav", SHARED / "jfk.flac", call])
     # The whole speech stage as the pipeline runs it: every input once, as it would be transcribed.
     counted = [v for k, v in inputs.items() if k != "stereo_diarization_mixed"]
     audio = sum(v["audio_s"] for v in counted)
@@ -338,6 +368,7 @@ def main() -> None:
         },
         "inputs": inputs,
         "failure_modes": failures,
+        "gap_filling": gap_filling,
     }
     print(json.dumps(report, indent=2))
 

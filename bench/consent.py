@@ -15,7 +15,8 @@ start of the objecting turn) and the consent model (all-party when either party 
 
 All calls run in one process through `analyze_file` with one loaded ASR engine. One JSON object on stdout:
 status accuracy, per-status precision/recall, confusion matrix (truth -> predicted), disclosure and
-objection time errors, consent-model accuracy, seconds per call and the failures with their evidence.
+objection time errors, consent-model accuracy, seconds per call (and what the focused pass and the second decoding
+of dropped speech take of them) and the failures with their evidence.
 
 Usage: ``python bench/consent.py [--quick] [--keep DIR] [--part tuning|heldout] [--only NAMES]
 [--asr-cache DIR]``. Progress on stderr. Synthesised calls are cached in a temp dir (``$CALLWARDEN_SYNTH_CACHE``
@@ -663,6 +664,25 @@ def cache_asr_results(directory: Path) -> None:
     FasterWhisperEngine.transcribe = transcribe  # type: ignore[method-assign]
 
 
+def time_gap_filling() -> dict[str, float]:
+    """Count what the transcription stage's second decoding of dropped speech (``speech.gapfill``) costs: the
+    wrapped function is the one the stage calls; its totals are read after the run."""
+    import callwarden.pipeline.transcription as transcription
+
+    totals = {"seconds": 0.0, "stretches_refilled": 0.0}
+    real = transcription.fill_gaps
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        result, filled = real(*args, **kwargs)
+        totals["seconds"] += time.perf_counter() - started
+        totals["stretches_refilled"] += len(filled)
+        return result, filled
+
+    transcription.fill_gaps = timed  # type: ignore[assignment]
+    return totals
+
+
 QUICK = ("given-heads-up", "late-oh-by-the-way", "missing-our-records", "objected-early", "ivr-noisy-prompt")
 
 
@@ -698,6 +718,7 @@ def main() -> int:
         if (not args.quick or c.spec.name in QUICK) and (names is None or c.spec.name in names)
     ]
     settings = Settings()
+    gap_filling = time_gap_filling()
     outcomes: list[Outcome] = []
     part_of: dict[str, str] = {}
     started = time.perf_counter()
@@ -733,6 +754,10 @@ def main() -> int:
         result[part] = score([o for o in outcomes if part_of[o.name] == part])
         result[part].pop("failures")  # listed once, under "all"
     result["focused_pass_seconds_per_call"] = focus_cost(outcomes)
+    result["gap_filling"] = {
+        "seconds_per_call": round(gap_filling["seconds"] / len(outcomes), 2) if outcomes else None,
+        "stretches_refilled": int(gap_filling["stretches_refilled"]),
+    }
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     result["asr_model"] = outcomes[0].predicted.get("transcription", {}).get("model") if outcomes else None
     print(json.dumps(result, indent=2))
