@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from typing import Any
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from callwarden.domain.disclosure import DisclosurePolicy
@@ -168,15 +169,37 @@ def runs_of(tokens: list[Token], segments: Sequence[Segment]) -> list[list[Token
     return runs
 
 
-def covered(words: list[str], patterns: Iterable[tuple[str, ...]]) -> set[int]:
-    """Indices of `words` inside any occurrence of any pattern."""
-    hit: set[int] = set()
+def occurrences(words: Sequence[str], patterns: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """(start, end) word ranges, end exclusive, of every occurrence of every pattern in `words`."""
+    found: list[tuple[int, int]] = []
     for pattern in patterns:
         size = len(pattern)
-        for start in range(len(words) - size + 1):
-            if tuple(words[start : start + size]) == pattern:
-                hit.update(range(start, start + size))
-    return hit
+        found += [(i, i + size) for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == pattern]
+    return found
+
+
+def covered(words: Sequence[str], patterns: Iterable[tuple[str, ...]]) -> set[int]:
+    """Indices of `words` inside any occurrence of any pattern."""
+    return {i for start, end in occurrences(words, patterns) for i in range(start, end)}
+
+
+def best_aligned(
+    words: Sequence[str], phrases: Sequence[str], keep: Callable[[int, int, str], bool] | None = None
+) -> tuple[float, str]:
+    """Best fuzz.ratio of a phrase against word windows of about its own length: unlike partial_ratio, a
+    different verb ("remember the recording" against "stop the recording") costs its full weight. ``keep``
+    (window start, window end, phrase) can rule a window out, as a negation does."""
+    best, phrase = 0.0, ""
+    for candidate in phrases:
+        size = len(candidate.split())
+        for width in range(max(1, size - 1), size + 2):
+            for start in range(max(1, len(words) - width + 1)):
+                if keep is not None and not keep(start, start + width, candidate):
+                    continue
+                score = fuzz.ratio(candidate, " ".join(words[start : start + width]))
+                if score > best:
+                    best, phrase = score, candidate
+    return best, phrase
 
 
 def sentence_start(run: list[Token], index: int, *, reach: int = SENTENCE_BACK, fallback: int = 7) -> int:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from callwarden.analysis.disclosure_text import (
     PhraseLibrary,
+    best_aligned,
     covered,
     normalise,
     recording_word,
@@ -40,20 +40,6 @@ _FUNCTION_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
-
-
-def _best_aligned(words: list[str], phrases: Sequence[str]) -> tuple[float, str]:
-    """Best fuzz.ratio of a phrase against word windows of about its own length: unlike partial_ratio, a
-    different verb ("remember the recording" against "stop the recording") costs its full weight."""
-    best, phrase = 0.0, ""
-    for candidate in phrases:
-        size = len(candidate.split())
-        for width in range(max(1, size - 1), size + 2):
-            for start in range(max(1, len(words) - width + 1)):
-                score = fuzz.ratio(candidate, " ".join(words[start : start + width]))
-                if score > best:
-                    best, phrase = score, candidate
-    return best, phrase
 
 
 def _negated(words: list[str]) -> bool:
@@ -98,7 +84,7 @@ def detect_objection(
             first = sentence_start(run, k)
             lo, hi = min(first, max(0, k - _WINDOW_BEFORE)), min(len(words), k + 5)
             window_words = words[lo:hi]
-            score, phrase = _best_aligned(window_words, library.objection)
+            score, phrase = best_aligned(window_words, library.objection)
             negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
             needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
             if score < needed or cancelled(window_words, library) or not _content_present(phrase, window_words):

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
-
-from callwarden.analysis.disclosure_text import PhraseLibrary, normalise, recording_word
+from callwarden.analysis.disclosure_text import PhraseLibrary, best_aligned, normalise, recording_word
 from callwarden.domain.disclosure import DisclosureHit, Objection
 from callwarden.domain.transcript import Segment, Speaker
 
@@ -33,19 +31,13 @@ _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
 
 
 def _match(words: list[str], phrases: Sequence[str]) -> tuple[float, str]:
-    best, phrase = 0.0, ""
-    for candidate in phrases:
-        size = len(candidate.split())
-        for width in range(max(1, size - 1), size + 2):
-            for start in range(max(1, len(words) - width + 1)):
-                stretch = words[start : start + width]
-                lead = set(words[max(0, start - _NEGATION_LEAD) : start]) & _LEAD_NEGATIONS  # "I never stopped"
-                if bool(lead or _NEGATIONS & set(stretch)) != bool(_NEGATIONS & set(candidate.split())):
-                    continue
-                score = fuzz.ratio(candidate, " ".join(stretch))
-                if score > best:
-                    best, phrase = score, candidate
-    return best, phrase
+    """The best acknowledgement phrase in `words`, counting only windows that agree with it on negation."""
+
+    def agrees(start: int, end: int, phrase: str) -> bool:
+        lead = set(words[max(0, start - _NEGATION_LEAD) : start]) & _LEAD_NEGATIONS  # "I never stopped"
+        return bool(lead or _NEGATIONS & set(words[start:end])) == bool(_NEGATIONS & set(phrase.split()))
+
+    return best_aligned(words, phrases, agrees)
 
 
 def _names_recording(words: Sequence[str], library: PhraseLibrary) -> bool:
