@@ -17,8 +17,9 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from callwarden.analysis.disclosure_text import PhraseLibrary
+from callwarden.analysis.disclosure_text import PhraseLibrary, occurrences
 
 _REACH = 5  # at most this many words between the recording word and its anchor
 _PURPOSE_CONTENT = 1  # other words allowed between a recording word and a purpose
@@ -30,15 +31,6 @@ _GRAMMAR_TEXT = (
 )
 _GRAMMAR = frozenset(_GRAMMAR_TEXT.split())
 _COMPOUND_NOUNS = frozenset({"plan", "plans", "back", "center", "centre", "list", "history", "log", "logs", "of"})
-
-
-def _spans(words: Sequence[str], patterns: Sequence[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """(start, end) word ranges, end exclusive, of every occurrence of every pattern."""
-    found: list[tuple[int, int]] = []
-    for pattern in patterns:
-        size = len(pattern)
-        found += [(i, i + size) for i in range(len(words) - size + 1) if tuple(words[i : i + size]) == pattern]
-    return found
 
 
 def _between(words: Sequence[str], k: int, start: int, end: int) -> Sequence[str] | None:
@@ -58,18 +50,29 @@ def _tied(words: Sequence[str], k: int, spans: list[tuple[int, int]], allowed_co
     return False
 
 
-def anchored(words: Sequence[str], k: int, library: PhraseLibrary, vetoed: set[int]) -> bool:
-    """Whether the recording word at `k` is tied to a call reference or a purpose that no decoy covers."""
-    if words[k] in _BARE_NOUNS:
-        return False
+@dataclass(frozen=True)
+class Anchors:
+    """The call references and purposes in one run of words that no decoy covers (found once per run)."""
 
-    def usable(span: tuple[int, int]) -> bool:
-        return not vetoed & set(range(*span))
+    words: Sequence[str]
+    references: list[tuple[int, int]]
+    purposes: list[tuple[int, int]]
 
-    references = [
-        span
-        for span in _spans(words, library.call_references)
-        if usable(span) and (span[1] >= len(words) or words[span[1]] not in _COMPOUND_NOUNS)
-    ]
-    purposes = [span for span in _spans(words, library.purposes) if usable(span)]
-    return _tied(words, k, references, 0) or _tied(words, k, purposes, _PURPOSE_CONTENT)
+    @classmethod
+    def of(cls, words: Sequence[str], library: PhraseLibrary, vetoed: set[int]) -> Anchors:
+        def usable(span: tuple[int, int]) -> bool:
+            return not vetoed & set(range(*span))
+
+        references = [
+            span
+            for span in occurrences(words, library.call_references)
+            if usable(span) and (span[1] >= len(words) or words[span[1]] not in _COMPOUND_NOUNS)
+        ]
+        purposes = [span for span in occurrences(words, library.purposes) if usable(span)]
+        return cls(words, references, purposes)
+
+    def tie(self, k: int) -> bool:
+        """Whether the recording word at `k` is tied to one of them."""
+        if self.words[k] in _BARE_NOUNS:
+            return False
+        return _tied(self.words, k, self.references, 0) or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)

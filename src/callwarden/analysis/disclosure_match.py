@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from callwarden.analysis.disclosure_anchor import anchored
+from callwarden.analysis.disclosure_anchor import Anchors
 from callwarden.analysis.disclosure_text import (
     PhraseLibrary,
     Token,
@@ -95,6 +95,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
     for run in runs_of(tokens_of(segments, _AGENT_SIDE), segments):
         words = [t.text for t in run]
         vetoed = covered(words, library.decoys)
+        anchors = Anchors.of(words, library, vetoed)
         for k, word in enumerate(words):
             found = recording_word(word, library)
             if found is None or k in vetoed:
@@ -104,9 +105,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
             score, phrase, offset = _best(window, library.disclosure)
-            backed = not garbled and (
-                len({w for w in near if w in library.context_words}) >= 2 or anchored(words, k, library, vetoed)
-            )
+            backed = not garbled and (len({w for w in near if w in library.context_words}) >= 2 or anchors.tie(k))
             threshold = GARBLED_THRESHOLD if garbled else CONTEXT_BACKED_THRESHOLD if backed else DISCLOSURE_THRESHOLD
             if score < threshold:
                 continue
