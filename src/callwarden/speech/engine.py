@@ -168,6 +168,13 @@ class AsrEngine(Protocol):
         ...
 
 
+def transcribe_stretch(engine: AsrEngine, audio: Float32Array, start_s: float, end_s: float) -> AsrResult:
+    """``audio`` (16 kHz mono) from ``start_s`` to ``end_s`` decoded as a recording of its own, with word times
+    on the whole recording's clock: the focused pass's utterances and gap filling's dropped stretches."""
+    clip = np.ascontiguousarray(audio[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)], dtype=np.float32)
+    return engine.transcribe(clip, offset_s=start_s)
+
+
 class FasterWhisperEngine:
     """faster-whisper, loaded once on first use (thread-safe); safe to call from several threads at once."""
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from callwarden.domain.transcript import Segment, Speaker, Word
 from callwarden.speech.activity import speech_spans
-from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array, transcribe_stretch
 
 DISCLOSURE_PROMPT = "Hi, just so you know, this call is recorded and monitored for quality and training purposes."
 OBJECTION_PROMPT = "Please do not record me. I do not consent to being recorded. Stop recording."
@@ -98,8 +98,7 @@ def _prompted_words(
         return list(decoder.transcribe(opening).words)
     found: list[Word] = []
     for start, end in spans:
-        clip = np.ascontiguousarray(opening[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)])
-        found += decoder.transcribe(clip, offset_s=start).words
+        found += transcribe_stretch(decoder, opening, start, end).words
     return found
 
 

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from callwarden.domain.transcript import Segment, Speaker, Word
 from callwarden.speech.activity import ChannelEnergy
 from callwarden.speech.coverage import Gap, untranscribed_speech
-from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, Float32Array
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, Float32Array, transcribe_stretch
 from callwarden.speech.guards import AsrSegment
 
 GAP_FILLED = "gap_filled"
@@ -61,9 +59,8 @@ def _inside(word: Word, gap: Gap) -> bool:
 def _heard_in(engine: AsrEngine, audio: Float32Array, gap: Gap) -> list[AsrSegment]:
     start = max(0.0, gap.start_s - _PAD_S)
     end = min(audio.size / SAMPLE_RATE, gap.end_s + _PAD_S)
-    clip = np.ascontiguousarray(audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)])
     found: list[AsrSegment] = []
-    for segment in engine.transcribe(clip, offset_s=start).segments:
+    for segment in transcribe_stretch(engine, audio, start, end).segments:
         words = tuple(word for word in segment.words if _inside(word, gap))
         if words:
             text = " ".join(word.text.strip() for word in words)
