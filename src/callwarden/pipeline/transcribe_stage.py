@@ -33,7 +33,10 @@ class TranscribeStage:
         self._focus = focus or FocusSettings()
         self.engine = engine.name
         utterances = " per utterance" if self._focus.per_utterance else ""
-        self.version = f"{engine.model} | {engine.version} | consent focus {self._focus.window_s:g} s{utterances}"
+        self.version = (
+            f"{engine.model} | {engine.version} | dropped speech decoded again"
+            f" | consent focus {self._focus.window_s:g} s{utterances}"
+        )
         self._lock = threading.Lock()
 
     def able_to_run(self, given: StageInput) -> bool:
