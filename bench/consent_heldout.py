@@ -1,9 +1,10 @@
 """The HELD-OUT part of the consent benchmark: voices and phrasings used nowhere else.
 
-None of these voices (espeak-ng variants on other English dialects, flite's kal16) speaks in the tuning part
-of bench/consent.py, in tests/ or in the focused pass's prompts, and no sentence here is in the phrase library
-(``rules/disclosure_phrases.json``) or the tuning part. Nothing was tuned on these figures:
-keep it that way (add a phrasing that fails here to the library and this part stops measuring anything).
+None of these voices (espeak-ng variants on other English dialects, flite's kal16, festival's voices) speaks in
+the tuning part of bench/consent.py, in a test that recognises speech or in the focused pass's prompts, and no
+sentence here is in the phrase library (``rules/disclosure_phrases.json``) or the tuning part. Nothing was tuned
+on these figures: keep it that way (add a phrasing that fails here to the library and this part stops measuring
+anything).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ HELD_OUT_VOICES = {
     "mids": Voice("espeak-ng", "en-gb-x-gbcwmd+m6"),
     "david": Voice("espeak-ng", "en-us+david"),
     "linda": Voice("espeak-ng", "en-us+linda"),
+    # a third engine, added later still: festival's diphone and HTS voices (Debian's festvox packages), closer to
+    # a human voice than espeak-ng's. slt_hts is the CMU ARCTIC speaker flite's slt also speaks, by another method.
+    "kal_d": Voice("festival", "kal_diphone"),
+    "ked_d": Voice("festival", "ked_diphone"),
+    "slt_hts": Voice("festival", "cmu_us_slt_arctic_hts"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -161,6 +167,7 @@ def held_out_cases() -> list[Case]:
         )
     )
     out += second_batch(call)
+    out += third_batch(call)
     return out
 
 
@@ -315,4 +322,122 @@ def second_batch(call: Any) -> list[Case]:
             3,
         )
     )
+    return out
+
+
+def third_batch(call: Any) -> list[Case]:
+    """Twelve calls in festival's voices (a third TTS engine), written and measured once before any tuning."""
+    out: list[Case] = []
+
+    def renewal(disclosure: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, my name is Priya and I am calling from Harbor Mutual Insurance."),
+            (P, "Oh, hello."),
+            (A, disclosure + " Your home policy is up for renewal next month."),
+            (P, "Right, what has changed?"),
+            (A, "The premium stays the same, and we added flood cover at no extra cost."),
+        ]
+
+    given = [
+        ("h3-given-quick-note", "Quick note before anything else, I am taping our chat today.", "kal_d", "slt_hts"),
+        ("h3-given-you-should", "You should know that everything you say is being recorded.", "ked_d", "kal_d"),
+        ("h3-given-kept", "Every call with our team is recorded and kept for ninety days.", "slt_hts", "ked_d"),
+        ("h3-given-manager", "I will be recording this call so my manager can review it.", "kal_d", "ked_d"),
+        (
+            "h3-given-on-file",
+            "This phone conversation is monitored, and we keep a recording on file.",
+            "ked_d",
+            "slt_hts",
+        ),
+    ]
+    for index, (name, line, agent, prospect) in enumerate(given):
+        layout = "mono" if index % 2 else "stereo"
+        out.append(Case(call(name, renewal(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good afternoon, this is Marco with Bluestone Roofing."),
+            (P, "Afternoon."),
+            (A, "We are replacing roofs on your street, and we can give you a free quote this week."),
+            (P, "How long does a new roof take?"),
+            (A, "Most homes take two days, and we clean up everything when we are done."),
+            (P, "Okay, and the price?"),
+            (A, line + " It depends on the size of your roof."),
+            (P, "Sure."),
+        ]
+
+    lates = [
+        ("h3-late-one-more", "One more thing, our conversation today is being recorded.", "slt_hts", "kal_d", "mono"),
+        (
+            "h3-late-to-be-clear",
+            "Just to be clear, I am making a recording of this call.",
+            "ked_d",
+            "slt_hts",
+            "stereo",
+        ),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "PA", "late", 6))
+
+    decoys = [
+        (
+            "h3-missing-payment",
+            [
+                (A, "Hello, this is Ben from Crestline Bank."),
+                (P, "Hi Ben."),
+                (A, "Our record of your last payment shows it arrived two days early, thank you."),
+                (P, "Good, so why the call?"),
+                (A, "You qualify for a lower rate on your credit card from next month."),
+                (P, "Tell me more."),
+            ],
+            "kal_d",
+            "slt_hts",
+        ),
+        (
+            "h3-missing-studio",
+            [
+                (A, "Hi, Sofia here from Maple Street Music School."),
+                (P, "Hello Sofia."),
+                (A, "Our students recorded a concert last week, and the video is on our website."),
+                (P, "Nice, what are you offering?"),
+                (A, "Guitar lessons for adults, the first one is free."),
+                (P, "I might try that."),
+            ],
+            "slt_hts",
+            "ked_d",
+        ),
+        (
+            "h3-missing-orders",
+            [
+                (A, "Good morning, this is Leo from Fresh Basket Deliveries."),
+                (P, "Morning."),
+                (A, "We keep a record of every order, and yours always arrive on Fridays."),
+                (P, "That is right."),
+                (A, "Would you like to move them to Thursdays for free?"),
+                (P, "No, Friday works."),
+            ],
+            "ked_d",
+            "kal_d",
+        ),
+    ]
+    for index, (name, lines, agent, prospect) in enumerate(decoys):
+        layout = "mono" if index == 1 else "stereo"
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "WA", "missing"))
+
+    def objecting(objection: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Nina from Summit Solar."),
+            (P, "Hello?"),
+            (A, "I am recording this call for training. I wanted to ask about your electric bill."),
+            (P, objection),
+            (A, "Of course. Now, about your bill."),
+            (P, "Go ahead."),
+        ]
+
+    objections = [
+        ("h3-objected-rather-not", "Wait, I would rather you did not record me.", "kal_d", "ked_d", "stereo"),
+        ("h3-objected-no-permission", "No. I am not giving you permission to record.", "slt_hts", "kal_d", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "IL", "objected", 2, 3))
     return out

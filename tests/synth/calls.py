@@ -1,7 +1,7 @@
 """A synthetic call generator: scripted two-party phone calls spoken by TTS voices, with exact ground truth.
 
 Real recordings cannot ship with tests, and hand-labelled turn times are never exact. Here every turn is a TTS
-snippet (espeak-ng or flite) band-limited to a phone line, trimmed to where its energy is, and laid on a
+snippet (espeak-ng, flite or festival) band-limited to a phone line, trimmed to where its energy is, and laid on a
 timeline; the ground truth is the sample positions it was laid at, so turn times are exact by construction.
 The call is then written as a WAV in a phone codec (16-bit PCM, G.711 u-law or A-law) at 8 kHz or another rate,
 stereo (one party per channel, agent left as VICIdial records, or swapped) or mono (both mixed), with line
@@ -40,23 +40,25 @@ _TRIM_BELOW_DB = 45.0  # a snippet starts/ends where its 5 ms peaks rise within 
 
 
 class ToolMissing(RuntimeError):
-    """espeak-ng, flite, sox or ffmpeg is not installed (tests skip with this message)."""
+    """espeak-ng, flite, festival, sox or ffmpeg is not installed (tests skip with this message)."""
 
 
 def tools_missing(spec: CallSpec | None = None) -> list[str]:
     """The command-line tools this machine lacks for making calls (for `spec`, or for any spec)."""
     engines = {"espeak-ng", "flite"} if spec is None else {v.engine for v in spec.voices()}
-    return sorted(tool for tool in (*engines, "sox", "ffmpeg") if shutil.which(tool) is None)
+    tools = {_COMMAND.get(engine, engine) for engine in engines}
+    return sorted(tool for tool in (*tools, "sox", "ffmpeg") if shutil.which(tool) is None)
 
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: espeak-ng (``en-us+m3``, ``en-us+f2``, ``en-gb+m1``, ``en+f4``…) or flite (kal, slt, rms, awb).
+    """A TTS voice: espeak-ng (``en-us+m3``, ``en-us+f2``, ``en-gb+m1``, ``en+f4``…), flite (kal, slt, rms, awb)
+    or festival (``kal_diphone``, ``ked_diphone``, ``cmu_us_slt_arctic_hts``: Debian's festvox packages).
 
-    ``speed`` is a factor on the engine's normal rate (espeak-ng: 175 words a minute; flite: its own pace).
+    ``speed`` is a factor on the engine's normal rate (espeak-ng: 175 words a minute; the others: their own pace).
     """
 
-    engine: Literal["espeak-ng", "flite"]
+    engine: Literal["espeak-ng", "flite", "festival"]
     name: str
     speed: float = 1.0
 
@@ -147,6 +149,10 @@ class SynthCall:
         return [(t.start_s, t.end_s) for t in self.turns if t.speaker == speaker]
 
 
+_INSTALL = "apt-get install espeak-ng flite sox ffmpeg; festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts"
+_COMMAND = {"festival": "text2wave"}  # the command each engine runs, where it is not the engine's name
+
+
 def _cache_dir() -> Path:
     configured = os.environ.get("CALLWARDEN_SYNTH_CACHE")
     directory = Path(configured) if configured else Path(tempfile.gettempdir()) / "callwarden-synth-cache"
@@ -158,7 +164,7 @@ def _run(*command: str) -> None:
     try:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except FileNotFoundError as exc:
-        raise ToolMissing(f"{command[0]} is not installed (apt-get install espeak-ng flite sox ffmpeg)") from exc
+        raise ToolMissing(f"{command[0]} is not installed ({_INSTALL})") from exc
 
 
 def _to_line(source: Path, rate: int, work: Path) -> Floats:
@@ -192,7 +198,9 @@ def _speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
     with tempfile.TemporaryDirectory() as directory:
         work, factor = Path(directory), voice.speed * speed
         raw = work / "raw.wav"
-        if voice.engine == "flite":
+        if voice.engine == "festival":
+            _festival(voice.name, factor, text, raw)
+        elif voice.engine == "flite":
             _run(
                 "flite",
                 "-voice",
@@ -211,6 +219,16 @@ def _speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
         np.save(partial, audio.astype(np.float32))
         os.replace(partial, cached)
     return np.asarray(audio.astype(np.float32), dtype=np.float64)
+
+
+def _festival(name: str, factor: float, text: str, target: Path) -> None:
+    """Festival's text2wave, reading the text from a file (no shell quoting) with the voice and pace set first."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a festival voice name: {name!r}")
+    script = target.with_suffix(".txt")
+    script.write_text(text, encoding="utf-8")
+    setup = f"(begin (voice_{name}) (Parameter.set 'Duration_Stretch {1 / factor:.3f}))"
+    _run("text2wave", "-eval", setup, "-o", str(target), str(script))
 
 
 def _prompt_audio(spec: CallSpec) -> Floats | None:
@@ -237,7 +255,7 @@ def _write(samples: Floats, spec: CallSpec, target: Path) -> None:
 def make_call(spec: CallSpec, out_dir: Path, *, seed: int) -> SynthCall:
     """Synthesise `spec` into ``out_dir/<name>.wav`` and return it with its exact ground truth."""
     if missing := tools_missing(spec):
-        raise ToolMissing(f"missing tools: {', '.join(missing)} (apt-get install espeak-ng flite sox ffmpeg)")
+        raise ToolMissing(f"missing tools: {', '.join(missing)} ({_INSTALL})")
     rng = np.random.default_rng(seed)
     rate = spec.sample_rate
     placed: list[tuple[Speaker, int, Floats, str]] = []  # speaker, first sample, audio, text

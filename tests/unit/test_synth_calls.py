@@ -10,7 +10,17 @@ import numpy as np
 import pytest
 
 from callwarden.domain.transcript import Speaker
-from tests.synth import OVERTALK, TWO_PARTY_SALES, CallSpec, SynthCall, Turn, make_call, read_audio, tools_missing
+from tests.synth import (
+    OVERTALK,
+    TWO_PARTY_SALES,
+    CallSpec,
+    SynthCall,
+    Turn,
+    Voice,
+    make_call,
+    read_audio,
+    tools_missing,
+)
 
 pytestmark = pytest.mark.skipif(bool(tools_missing()), reason=f"missing tools: {tools_missing()}")
 
@@ -139,3 +149,21 @@ def test_deterministic_per_seed_and_cached(tmp_path: Path, monkeypatch: pytest.M
     assert first.turns == again.turns
     other = make_call(spec, tmp_path / "c", seed=4)
     assert other.turns != first.turns
+
+
+def test_festival_voices_speak_at_the_asked_pace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A festival voice (a third TTS engine, for voices neither espeak-ng nor flite has) makes a turn like the
+    others do; a speed factor of 1.25 shortens it by about that much; a name that is no voice is refused."""
+    monkeypatch.setenv("CALLWARDEN_SYNTH_CACHE", str(tmp_path / "cache"))
+    line = (Turn(Speaker.AGENT, "Thanks for taking my call this afternoon."),)
+    spec = CallSpec("festival", line, agent_voice=Voice("festival", "ked_diphone"), noise_dbfs=None)
+    if missing := tools_missing(spec):
+        pytest.skip(f"missing tools: {missing}")
+    normal = make_call(spec, tmp_path / "normal", seed=1).turns[0]
+    faster = make_call(
+        spec.with_options(agent_voice=Voice("festival", "ked_diphone", 1.25)), tmp_path / "fast", seed=1
+    ).turns[0]
+    assert 1.5 < normal.end_s - normal.start_s < 4.0
+    assert (normal.end_s - normal.start_s) / (faster.end_s - faster.start_s) == pytest.approx(1.25, rel=0.1)
+    with pytest.raises(ValueError, match="not a festival voice"):
+        make_call(spec.with_options(agent_voice=Voice("festival", "kal; (quit)")), tmp_path / "bad", seed=1)
