@@ -64,6 +64,9 @@ DISCLOSURES = [
     "I keep recording of Minkon for training.",
     "Hi, this is Tom. I keep on recording, I'm being called for training.",
     "I want you to know our recorder is on for this call.",
+    # a call with a phrase of its own before the passive verb
+    "Each call with our sales team is recorded.",
+    "All calls to our help desk are monitored.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -94,6 +97,8 @@ DECOYS = [
     "Prices are at a record for this line of products.",
     "We keep a record of every call you make.",
     "Our video recorder deal is the best on this call.",
+    "The line to our warehouse is monitored at night.",
+    "The conversation about record sales is on the agenda for our call.",
 ]
 OBJECTIONS = [
     "Please don't record this call.",

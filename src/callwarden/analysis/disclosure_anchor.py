@@ -10,6 +10,9 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
   "I recorded your payment on the call last week" is not tied;
 - between it and a purpose, at most one other word (a garbled "these calls", "I am being called");
 - a call reference that is the start of a compound ("this call plan", "the line of products") is no anchor;
+- a call (not a line: "the line to your house is monitored for faults") may carry a short phrase of its own
+  before the passive verb: "every call with our team is recorded" ties, through the preposition that opens the
+  phrase and an auxiliary right before the participle, with at most two content words in the phrase;
 - the bare nouns "record" and "records" are never tied ("a new company record for training", "we keep a record
   of every call"): their disclosures ("we record this call") match the library on their own.
 """
@@ -30,6 +33,11 @@ _GRAMMAR_TEXT = (
     "just always i we you they there going"
 )
 _GRAMMAR = frozenset(_GRAMMAR_TEXT.split())
+_PARTICIPLES = frozenset({"recorded", "monitored", "taped"})
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "being", "been"})
+_PREPOSITIONS = frozenset({"with", "to", "from", "between", "about", "on", "at", "in"})
+_CALLS = frozenset({"call", "calls", "conversation", "conversations", "chat"})
+_QUALIFIER_CONTENT = 2  # content words the phrase after a call may hold ("with our sales team")
 _COMPOUND_NOUNS = frozenset({"plan", "plans", "back", "center", "centre", "list", "history", "log", "logs", "of"})
 
 
@@ -46,6 +54,19 @@ def _tied(words: Sequence[str], k: int, spans: list[tuple[int, int]], allowed_co
         if between is None:
             return True
         if len(between) <= _REACH and sum(w not in _GRAMMAR for w in between) <= allowed_content:
+            return True
+    return False
+
+
+def _passive_subject(words: Sequence[str], k: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the participle at `k` has a call, qualified by a prepositional phrase, as its passive subject."""
+    if words[k] not in _PARTICIPLES or k == 0 or words[k - 1] not in _AUXILIARIES:
+        return False
+    for start, end in spans:
+        phrase = words[end:k]
+        if start >= k or words[end - 1] not in _CALLS or not phrase or phrase[0] not in _PREPOSITIONS:
+            continue
+        if len(phrase) <= _REACH + 1 and sum(w not in _GRAMMAR for w in phrase) <= _QUALIFIER_CONTENT:
             return True
     return False
 
@@ -75,4 +96,8 @@ class Anchors:
         """Whether the recording word at `k` is tied to one of them."""
         if self.words[k] in _BARE_NOUNS:
             return False
-        return _tied(self.words, k, self.references, 0) or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)
+        return (
+            _tied(self.words, k, self.references, 0)
+            or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)
+            or _passive_subject(self.words, k, self.references)
+        )
