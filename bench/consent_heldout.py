@@ -168,6 +168,7 @@ def held_out_cases() -> list[Case]:
     )
     out += second_batch(call)
     out += third_batch(call)
+    out += fourth_batch(call)
     return out
 
 
@@ -440,4 +441,104 @@ def third_batch(call: Any) -> list[Case]:
     ]
     for name, line, agent, prospect, layout in objections:
         out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "IL", "objected", 2, 3))
+    return out
+
+
+def fourth_batch(call: Any) -> list[Case]:
+    """Ten calls written after the text side was last changed (on what the third batch showed), to measure that
+    change on words it has not seen; festival and flite kal16 voices."""
+    out: list[Case] = []
+
+    def offer(disclosure: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good morning, Daniel speaking, from Redwood Travel Club."),
+            (P, "Morning, what is this about?"),
+            (A, disclosure + " We have a members only offer on spring cruises."),
+            (P, "Where do the cruises go?"),
+            (A, "Spain, Italy and Greece, seven nights each."),
+        ]
+
+    given = [
+        ("h4-given-aware", "I want to make you aware that I record my calls with customers.", "ked_d", "kal16"),
+        ("h4-given-protection", "For your protection and ours, this call is recorded.", "slt_hts", "ked_d"),
+        ("h4-given-files", "Everything we discuss will be recorded for our files.", "kal16", "slt_hts"),
+        ("h4-given-company", "Our company records calls like this one to check on quality.", "kal_d", "slt_hts"),
+    ]
+    for index, (name, line, agent, prospect) in enumerate(given):
+        layout = "mono" if index % 2 else "stereo"
+        out.append(Case(call(name, offer(line), agent, prospect, layout=layout, **U_LAW), "MD", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Irene from Greenfield Lawn Care."),
+            (P, "Hello Irene."),
+            (A, "We are treating lawns in your area next week and have two openings left."),
+            (P, "What does a treatment include?"),
+            (A, "Feeding, weed control and a check for pests, all in one visit."),
+            (P, "And what does it cost?"),
+            (A, line + " The first visit is half price."),
+            (P, "Alright."),
+        ]
+
+    lates = [
+        ("h4-late-forget", "Before I forget, you are being recorded right now.", "kal_d", "ked_d", "stereo"),
+        (
+            "h4-late-system",
+            "I also have to say that this call goes to our recording system.",
+            "slt_hts",
+            "kal16",
+            "mono",
+        ),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "FL", "late", 6))
+
+    decoys = [
+        (
+            "h4-missing-address",
+            [
+                (A, "Hi, this is Omar from Parkside Water."),
+                (P, "Hello."),
+                (A, "I recorded your new address in our system, thank you for sending it."),
+                (P, "No problem. Anything else?"),
+                (A, "Yes, we can fit a water softener for a low monthly fee."),
+                (P, "Not right now."),
+            ],
+            "ked_d",
+            "slt_hts",
+        ),
+        (
+            "h4-missing-game",
+            [
+                (A, "Hey, it is Chris from Hometown Sports Tickets."),
+                (P, "Hi Chris."),
+                (A, "The crowd at last night's game was a record for the home team."),
+                (P, "I saw that on the news."),
+                (A, "We still have seats for the next home game if you want them."),
+                (P, "Maybe two seats."),
+            ],
+            "slt_hts",
+            "kal_d",
+        ),
+    ]
+    for index, (name, lines, agent, prospect) in enumerate(decoys):
+        layout = "mono" if index == 1 else "stereo"
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    def objecting(objection: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, this is Paula from Clearwater Pools."),
+            (P, "Yes?"),
+            (A, "This call is being recorded. I am calling about a pool cleaning plan."),
+            (P, objection),
+            (A, "Alright. So, the cleaning plan."),
+            (P, "Quickly, please."),
+        ]
+
+    objections = [
+        ("h4-objected-any", "Excuse me, I don't want any recording of this.", "ked_d", "slt_hts", "stereo"),
+        ("h4-objected-not-to-be", "I would like this call not to be recorded.", "kal_d", "ked_d", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "CA", "objected", 2, 3))
     return out
