@@ -587,6 +587,10 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
             o.truth.disclosure_s is not None
             and disclosure.get("at_s") is not None
             and abs(disclosure["at_s"] - o.truth.disclosure_s) > 2.0
+        ) or (
+            o.truth.objection_s is not None
+            and objection is not None
+            and abs(objection["at_s"] - o.truth.objection_s) > 2.0
         )
         model = o.predicted["jurisdiction"]["consent_model"]
         if disclosure["status"] != o.truth.status or time_off or model != o.truth.consent_model:

@@ -187,3 +187,18 @@ def test_a_steady_tone_is_not_mistaken_for_speech_the_vad_missed(engine: FasterW
     result = engine.transcribe(steady)
     assert "vad_bypassed" not in result.flags
     assert result.words == []
+
+
+def test_fit_tells_the_words_said_from_a_prompt_repeated_over_them(
+    engine: FasterWhisperEngine, external: Path
+) -> None:
+    """Read out without a prompt, the words said fit the sound far better than an objection sentence laid over
+    it (what the focused pass uses to drop echoes of its prompt), and better than a near miss of them."""
+    audio = mix_to_mono(decode_channels(external / "jfk.flac", target_rate=16000).samples)
+    said, near, echo = engine.fit(audio, [JFK, JFK.replace("country", "county"), "Please do not record me."])
+    assert said > -0.6
+    assert echo < said - 2.0
+    assert near < said
+    assert engine.fit(audio, []) == []
+    with pytest.raises(ValueError, match="at most 30 s"):
+        engine.fit(np.zeros(31 * 16000, dtype=np.float32), [JFK])

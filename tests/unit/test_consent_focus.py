@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 
 from callwarden.analysis.disclosure import FOCUS_SOURCE, assess_disclosure
 from callwarden.domain.disclosure import DisclosureStatus
@@ -164,3 +165,56 @@ def test_per_utterance_off_decodes_the_opening_as_one() -> None:
     settings = FocusSettings(per_utterance=False)
     focused_pass_mono(engine, speech_at(30, (1.0, 3.0), (6.0, 9.0)), [], settings)
     assert [(p, start, length) for p, start, length in engine.clips] == [(DISCLOSURE_PROMPT, 0.0, 30.0)]
+
+
+@dataclass
+class FittingEngine(ScriptedEngine):
+    """A scripted engine that also scores texts against audio: each text's fit is looked up; unknown texts 0."""
+
+    fits: dict[str, float] = field(default_factory=dict)
+    fitted: list[tuple[float, list[str]]] = field(default_factory=list)
+
+    def prompted(self, initial_prompt: str) -> FittingEngine:
+        return FittingEngine(self.by_prompt, initial_prompt, self.calls, fits=self.fits, fitted=self.fitted)
+
+    def fit(self, audio: Float32Array, texts: list[str]) -> list[float]:
+        self.fitted.append((audio.size / SAMPLE_RATE, list(texts)))
+        return [self.fits.get(text, 0.0) for text in texts]
+
+
+def echo_engine(focused_fit: float) -> FittingEngine:
+    return FittingEngine(
+        {
+            DISCLOSURE_PROMPT: words("this call is recorded", 2.0),
+            OBJECTION_PROMPT: words("please do not record me", 5.0),
+        },
+        fits={"please do not record me": focused_fit, "where do the cruises go": -1.9},
+    )
+
+
+def test_a_prospect_segment_that_fits_its_sound_far_worse_than_the_plain_words_is_dropped() -> None:
+    """The objection prompt repeated over a question the model could not make out: read out unprompted, its
+    words fit the audio 2.5 nats a token worse than the plain pass's, so they are no evidence; the drop is
+    recorded (when, in the decision inputs; what, in the stored pass)."""
+    engine = echo_engine(-4.4)
+    plain = words("where do the cruises go", 5.0)
+    result = focused_pass_stereo(engine, seconds(60), seconds(60), FocusSettings(), (0, 1), plain)
+    assert [(s.speaker, s.text) for s in result.segments] == [(Speaker.AGENT, "this call is recorded")]
+    [(clip_s, texts)] = engine.fitted
+    assert texts == ["please do not record me", "where do the cruises go"]
+    assert clip_s == pytest.approx(1.9 + 1.0, abs=0.01)  # the segment (1.9 s) and half a second each side
+    assert result.describe()["dropped_echoes"] == [[5.0, 6.9]]
+    assert result.to_json()["dropped"][0]["plain_text"] == "where do the cruises go"
+    assert assess_disclosure([], focused=result.segments).objection is None
+
+
+def test_a_prospect_segment_within_the_margin_or_without_plain_words_stays() -> None:
+    near = focused_pass_stereo(
+        echo_engine(-3.0), seconds(60), seconds(60), FocusSettings(), (0, 1), words("where do the cruises go", 5.0)
+    )
+    assert [s.text for s in near.segments] == ["this call is recorded", "please do not record me"]
+    assert near.describe()["dropped_echoes"] == []
+    unheard = echo_engine(-9.0)
+    alone = focused_pass_stereo(unheard, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
+    assert [s.text for s in alone.segments] == ["this call is recorded", "please do not record me"]
+    assert unheard.fitted == []  # nothing to compare with: the agent side is never checked, this one could not be

@@ -290,3 +290,18 @@ def test_a_whole_phrase_match_does_not_start_a_word_early_in_the_greeting() -> N
     disclosure = seg("this call is being recorded for duality", A, 4.8)
     hits = detect_disclosures([greeting, disclosure])
     assert [h.at_s for h in hits] == [4.8]
+
+
+def test_an_objection_after_a_long_pause_is_timed_where_the_speech_resumes() -> None:
+    """The plain pass joined "Yes?" and, six seconds later, the objection into one sentence of one segment."""
+    objection = "I don't want any recording of this."
+    said = [Word("Yes,", 2.9, 3.2, 0.9)] + [
+        Word(w, 8.9 + 0.3 * i, 9.15 + 0.3 * i, 0.9) for i, w in enumerate(objection.split(" "))
+    ]
+    joined = Segment(P, 2.9, said[-1].end_s, " ".join(w.text for w in said), tuple(said))
+    found = detect_objection([joined], LIB)
+    assert found is not None and found.at_s == pytest.approx(8.9)
+    # without the pause, the sentence's start is its first word as before
+    close = [Word("Yes,", 7.9, 8.2, 0.9), *said[1:]]
+    found = detect_objection([Segment(P, 7.9, said[-1].end_s, joined.text, tuple(close))], LIB)
+    assert found is not None and found.at_s == pytest.approx(7.9)

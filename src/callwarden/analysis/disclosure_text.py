@@ -22,6 +22,7 @@ from callwarden.domain.disclosure import DisclosurePolicy
 from callwarden.domain.transcript import Segment, Speaker
 
 JOIN_GAP_S = 1.5  # windows run across a segment boundary only when the turns are this close
+PAUSE_S = 2.0  # word starts further apart than this are in different sentences, whatever the punctuation says
 SENTENCE_BACK = 14  # a hit's time moves back to its sentence start when that is at most this many tokens back
 _NUMBER_TEXT = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -203,10 +204,16 @@ def best_aligned(
 
 
 def sentence_start(run: list[Token], index: int, *, reach: int = SENTENCE_BACK, fallback: int = 7) -> int:
-    """Index of the first token of the sentence holding `index`: never in another segment and at most `reach`
-    tokens back; with no sentence start that close (a transcript without punctuation), `fallback` tokens back."""
+    """Index of the first token of the sentence holding `index`: never in another segment, never across a pause
+    (``PAUSE_S`` between word starts) and at most `reach` tokens back; with no sentence start that close (a
+    transcript without punctuation), `fallback` tokens back.
+
+    A plain pass can join a prospect's "Yes?" and, six seconds later, their objection into one sentence ("Yes, I
+    don't want any recording of this"): the objection is where the speech after the pause starts."""
     for back in range(index, max(-1, index - reach - 1), -1):
         if run[back].sentence_start or back == 0 or run[back - 1].segment != run[index].segment:
+            return back
+        if run[back].at_s - run[back - 1].at_s > PAUSE_S:
             return back
     return max(0, index - min(fallback, reach))
 

@@ -36,6 +36,7 @@ class TranscribeStage:
         self.version = (
             f"{engine.model} | {engine.version} | dropped speech decoded again"
             f" | consent focus {self._focus.window_s:g} s{utterances}"
+            f", prompt echoes over {self._focus.echo_margin:g} dropped"
         )
         self._lock = threading.Lock()
 

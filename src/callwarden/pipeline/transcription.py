@@ -149,7 +149,8 @@ def transcribe_recording(
         if focus is not None and focus.enabled:
             agent = 1 if roles.role(1) == Speaker.AGENT else 0
             pair_order = (agent, 1 - agent)
-            focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order)
+            plain = results[1 - agent].words
+            focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order, plain)
     else:
         mono = np.ascontiguousarray(audio.samples[0])
         energy = frame_energy(mono, SAMPLE_RATE)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -167,6 +168,11 @@ class AsrEngine(Protocol):
         """This engine decoding all the audio it is given, with no voice activity detection in front."""
         ...
 
+    def fit(self, audio: Float32Array, texts: Sequence[str]) -> list[float]:
+        """How well each text fits `audio` (at most one 30 s window) as its transcript, with no prompt: the mean
+        log-probability per token the model gives it when made to read it out."""
+        ...
+
 
 def transcribe_stretch(engine: AsrEngine, audio: Float32Array, start_s: float, end_s: float) -> AsrResult:
     """``audio`` (16 kHz mono) from ``start_s`` to ``end_s`` decoded as a recording of its own, with word times
@@ -219,6 +225,34 @@ class FasterWhisperEngine:
                         local_files_only=True,
                     )
         return self._whisper
+
+    def fit(self, audio: Float32Array, texts: Sequence[str]) -> list[float]:
+        """Each text teacher-forced through the decoder on `audio`'s encoding (CTranslate2's ``align``, which
+        faster-whisper uses for word times), with the plain start sequence: no prompt, no timestamps. The encoding
+        is computed once and shared; an empty text scores as the end-of-text token alone."""
+        if audio.size > _WHISPER_WINDOW_S * SAMPLE_RATE:
+            raise ValueError(
+                f"fit takes at most {_WHISPER_WINDOW_S:.0f} s of audio, got {audio.size / SAMPLE_RATE:.1f} s"
+            )
+        if not texts:
+            return []
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+
+        whisper = self.load()
+        tokenizer = Tokenizer(
+            whisper.hf_tokenizer, whisper.model.is_multilingual, task="transcribe", language=self.settings.language
+        )
+        features = whisper.feature_extractor(np.ascontiguousarray(audio, dtype=np.float32))
+        frames = min(features.shape[-1], whisper.feature_extractor.nb_max_frames)
+        window = np.zeros((features.shape[0], whisper.feature_extractor.nb_max_frames), dtype=np.float32)
+        window[:, :frames] = features[:, :frames]
+        encoded = np.asarray(whisper.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=True))
+        tokens = [tokenizer.encode(" " + text.strip()) if text.strip() else [tokenizer.eot] for text in texts]
+        batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(tokens), axis=0)))
+        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        aligned = whisper.model.align(batch, start, tokens, [frames] * len(tokens))
+        return [float(np.mean(np.log(np.maximum(result.text_token_probs, 1e-12)))) for result in aligned]
 
     def decode_options(self, duration_s: float) -> dict[str, Any]:
         """The keyword arguments handed to faster-whisper for `duration_s` of audio (shown by the bench)."""

@@ -8,6 +8,8 @@ sentences). The bias would distort the rest of a transcript, so this pass never 
 segments go to disclosure and objection detection alone, and its settings go into the consent record.
 
 - Stereo: the agent's channel with the disclosure prompt and the prospect's with the objection prompt.
+- Stereo, prospect side: a segment the prompt put words in that the sound does not carry is dropped (see
+  ``_fitting``).
 - Mono: the mix once, with the disclosure prompt; each word takes the speaker of the transcript's turn it
   falls in (unknown outside every turn), so the prospect's words can still carry an objection.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +34,8 @@ _SPLIT_GAP_S = 1.0  # words further apart than this start a new focused segment
 _UTTERANCE_BRIDGE_S = 0.6  # pauses shorter than this stay inside one utterance
 _UTTERANCE_MIN_S = 0.4  # shorter bursts are no utterance
 _UTTERANCE_PAD_S = 0.3
+_FIT_PAD_S = 0.5  # audio and plain words this far around a segment are what it is checked against
+_FIT_MAX_S = 30.0  # one Whisper window: longer segments are kept unchecked
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,30 @@ class FocusSettings:
     disclosure_prompt: str = DISCLOSURE_PROMPT
     objection_prompt: str = OBJECTION_PROMPT
     per_utterance: bool = True  # decode the disclosure side utterance by utterance (see ``_prompted_words``)
+    # nats per token by which a prospect segment may fit its audio worse than the plain pass's words (``_fitting``)
+    echo_margin: float = 1.5
 
     @property
     def enabled(self) -> bool:
         return self.window_s > 0
+
+
+@dataclass(frozen=True)
+class DroppedEcho:
+    """A focused prospect segment that fit its audio much worse than what the plain pass heard there."""
+
+    segment: Segment
+    plain_text: str
+    fit: float  # mean log-probability per token of the segment's words, unprompted
+    plain_fit: float  # ... of the plain pass's words over the same audio
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "segment": self.segment.to_dict(),
+            "plain_text": self.plain_text,
+            "fit": round(self.fit, 3),
+            "plain_fit": round(self.plain_fit, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -56,14 +80,24 @@ class FocusedPass:
     settings: FocusSettings
     engine: str
     compute_s: float
+    dropped: list[DroppedEcho] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
-        """The pass as an input of the consent decision: settings and engine, no words."""
-        return {**asdict(self.settings), "engine": self.engine, "compute_s": round(self.compute_s, 3)}
+        """The pass as an input of the consent decision: settings, engine and what was dropped when, no words."""
+        return {
+            **asdict(self.settings),
+            "engine": self.engine,
+            "compute_s": round(self.compute_s, 3),
+            "dropped_echoes": [[round(d.segment.start_s, 2), round(d.segment.end_s, 2)] for d in self.dropped],
+        }
 
     def to_json(self) -> dict[str, Any]:
-        """Stored encrypted beside the transcript (it holds what was said)."""
-        return {**self.describe(), "segments": [segment.to_dict() for segment in self.segments]}
+        """Stored encrypted beside the transcript (it holds what was said, dropped words included)."""
+        return {
+            **self.describe(),
+            "segments": [segment.to_dict() for segment in self.segments],
+            "dropped": [d.to_dict() for d in self.dropped],
+        }
 
     @classmethod
     def segments_from_json(cls, raw: dict[str, Any]) -> list[Segment]:
@@ -130,12 +164,49 @@ def _speaker_at(at_s: float, turns: Sequence[Segment]) -> Speaker:
     return Speaker.UNKNOWN
 
 
+def _fitting(
+    engine: AsrEngine, samples: Float32Array, segments: list[Segment], plain: Sequence[Word], margin: float
+) -> tuple[list[Segment], list[DroppedEcho]]:
+    """The segments whose words fit their audio about as well as the plain pass's words there, and the rest.
+
+    Decoded after a prompt of objection sentences, tiny.en repeats the prompt over speech it cannot make out: a
+    prospect's "Where do the cruises go?" came back as "Please do not consent to be recorded" (the plain pass:
+    "That's great, great job"), and "Hi, are you recording this?" as "I do not record me". A false objection
+    restricts and deletes a properly disclosed recording. Read out without the prompt, such an echo fits the sound
+    far worse than the plain pass's words (mean log-probability per token -4.4 against -1.9, -4.2 against -0.4),
+    while objections the prompt rightly brought out fit about as well or better (-0.9 to +2.0 relative;
+    bench/consent.py). Where the plain pass heard nothing there is nothing to compare with, and the segment stays.
+    """
+    kept: list[Segment] = []
+    dropped: list[DroppedEcho] = []
+    for segment in segments:
+        start, end = max(0.0, segment.start_s - _FIT_PAD_S), segment.end_s + _FIT_PAD_S
+        heard = " ".join(w.text.strip() for w in plain if start <= w.start_s <= end).strip()
+        if not heard or end - start > _FIT_MAX_S:
+            kept.append(segment)
+            continue
+        clip = np.ascontiguousarray(samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], dtype=np.float32)
+        fit, plain_fit = engine.fit(clip, [segment.text, heard])
+        if fit < plain_fit - margin:
+            dropped.append(DroppedEcho(segment, heard, fit, plain_fit))
+        else:
+            kept.append(segment)
+    return kept, dropped
+
+
 def focused_pass_stereo(
-    engine: AsrEngine, agent: Float32Array, prospect: Float32Array, settings: FocusSettings, channels: tuple[int, int]
+    engine: AsrEngine,
+    agent: Float32Array,
+    prospect: Float32Array,
+    settings: FocusSettings,
+    channels: tuple[int, int],
+    plain_prospect: Sequence[Word] = (),
 ) -> FocusedPass:
-    """Agent channel with the disclosure prompt, prospect channel with the objection prompt."""
+    """Agent channel with the disclosure prompt, prospect channel with the objection prompt; `plain_prospect`
+    (the plain pass's words on the prospect channel) is what the prospect side's words are checked against."""
     started = time.perf_counter()
     segments: list[Segment] = []
+    dropped: list[DroppedEcho] = []
     # The objection side stays one window: decoded utterance by utterance after the objection prompt, a prospect's
     # short "hello?" came back as "don't consent to..." (bench/consent.py, ivr-clean).
     for speaker, samples, prompt, channel, per_utterance in (
@@ -143,9 +214,12 @@ def focused_pass_stereo(
         (Speaker.PROSPECT, prospect, settings.objection_prompt, channels[1], False),
     ):
         heard = _prompted_words(engine, samples, prompt, per_utterance, settings.window_s)
-        segments += _grouped([(speaker, word) for word in heard], channel)
+        grouped = _grouped([(speaker, word) for word in heard], channel)
+        if speaker == Speaker.PROSPECT:
+            grouped, dropped = _fitting(engine, samples, grouped, plain_prospect, settings.echo_margin)
+        segments += grouped
     return FocusedPass(
-        sorted(segments, key=lambda s: s.start_s), settings, _name(engine), time.perf_counter() - started
+        sorted(segments, key=lambda s: s.start_s), settings, _name(engine), time.perf_counter() - started, dropped
     )
 
 
