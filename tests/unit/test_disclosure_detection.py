@@ -67,6 +67,10 @@ DISCLOSURES = [
     # a call with a phrase of its own before the passive verb
     "Each call with our sales team is recorded.",
     "All calls to our help desk are monitored.",
+    # the bare verb "record(s)" with the call as its object
+    "We record every call for our files.",
+    "Our team records calls like this to keep standards up.",
+    "I record my calls so nothing gets lost.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -98,6 +102,9 @@ DECOYS = [
     "We keep a record of every call you make.",
     "Our video recorder deal is the best on this call.",
     "The line to our warehouse is monitored at night.",
+    "We had record call volumes this winter.",
+    "It was a record of all calls made to the office.",
+    "She set a record this week for calls answered.",
     "The conversation about record sales is on the agenda for our call.",
 ]
 OBJECTIONS = [

@@ -13,8 +13,9 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
 - a call (not a line: "the line to your house is monitored for faults") may carry a short phrase of its own
   before the passive verb: "every call with our team is recorded" ties, through the preposition that opens the
   phrase and an auxiliary right before the participle, with at most two content words in the phrase;
-- the bare nouns "record" and "records" are never tied ("a new company record for training", "we keep a record
-  of every call"): their disclosures ("we record this call") match the library on their own.
+- the bare words "record" and "records" are nouns more often than not ("a new company record for training", "we
+  keep a record of every call", "record call volumes"): they are tied only as a verb with the call as its object,
+  right after them ("we record every call", "our company records calls like this one").
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from callwarden.analysis.disclosure_text import PhraseLibrary, occurrences
 
 _REACH = 5  # at most this many words between the recording word and its anchor
 _PURPOSE_CONTENT = 1  # other words allowed between a recording word and a purpose
-_BARE_NOUNS = frozenset({"record", "records"})
+BARE_NOUNS = frozenset({"record", "records"})
+_OBJECT_LEADS = frozenset({"this", "these", "all", "every", "each", "our", "your", "my", "the"})
+_PLAIN_OBJECTS = frozenset({"calls", "conversations"})
 _GRAMMAR_TEXT = (
     "a an the this that these those our your my its it all every each is are am be being been was were will would "
     "may might can could shall should must get gets got getting and or in on for of to at with now here today also "
@@ -56,6 +59,15 @@ def _tied(words: Sequence[str], k: int, spans: list[tuple[int, int]], allowed_co
         if len(between) <= _REACH and sum(w not in _GRAMMAR for w in between) <= allowed_content:
             return True
     return False
+
+
+def _calls_as_object(words: Sequence[str], k: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the bare "record(s)" at `k` takes the call as its object: a plural "calls" right after it, or a
+    call reference after nothing but determiners ("record all our calls")."""
+    following = words[k + 1 : k + 3]
+    if following[:1] and following[0] in _PLAIN_OBJECTS and following[1:2] != ["of"]:
+        return not (following[1:] and following[1] in _COMPOUND_NOUNS)
+    return any(k < start <= k + 3 and all(w in _OBJECT_LEADS for w in words[k + 1 : start]) for start, _ in spans)
 
 
 def _passive_subject(words: Sequence[str], k: int, spans: list[tuple[int, int]]) -> bool:
@@ -94,8 +106,8 @@ class Anchors:
 
     def tie(self, k: int) -> bool:
         """Whether the recording word at `k` is tied to one of them."""
-        if self.words[k] in _BARE_NOUNS:
-            return False
+        if self.words[k] in BARE_NOUNS:
+            return _calls_as_object(self.words, k, self.references)
         return (
             _tied(self.words, k, self.references, 0)
             or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)

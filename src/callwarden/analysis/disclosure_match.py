@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from callwarden.analysis.disclosure_anchor import Anchors
+from callwarden.analysis.disclosure_anchor import BARE_NOUNS, Anchors
 from callwarden.analysis.disclosure_text import (
     PhraseLibrary,
     Token,
@@ -42,6 +42,9 @@ GARBLED_THRESHOLD = 80.0  # with a garbled one
 # to a call reference or purpose is a disclosure in words the library does not have; the score then only has to
 # rule out nonsense (bench/consent.py).
 CONTEXT_BACKED_THRESHOLD = 55.0
+# "record" and "records" untied to the call are nouns more often than not ("record call volumes", "a record of all
+# calls"): they need the score a garbled word needs, and two context words around them back nothing.
+BARE_NOUN_THRESHOLD = 80.0
 WHOLE_PHRASE_THRESHOLD = 84.0  # fuzz.ratio of a whole long phrase when ASR lost the recording word itself
 _WHOLE_PHRASE_MIN_WORDS = 5
 _WINDOW_BEFORE, _WINDOW_AFTER = 7, 6  # tokens around the recording word that are scored
@@ -50,6 +53,15 @@ _SENTENCE_REACH = 10  # the time moves back to the sentence start (same segment)
 _SENTENCE_REACH_S = 3.0  # ... and only this many seconds
 _MERGE_S = 4.0  # hits closer than this are one disclosure
 _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
+
+
+def _threshold(*, garbled: bool, backed: bool, noun: bool) -> float:
+    """The fuzzy score a recording word's window needs (see the thresholds above)."""
+    if garbled:
+        return GARBLED_THRESHOLD
+    if backed:
+        return CONTEXT_BACKED_THRESHOLD
+    return BARE_NOUN_THRESHOLD if noun else DISCLOSURE_THRESHOLD
 
 
 def _best(window: str, phrases: Sequence[str]) -> tuple[float, str, int]:
@@ -105,9 +117,11 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
             score, phrase, offset = _best(window, library.disclosure)
-            backed = not garbled and (len({w for w in near if w in library.context_words}) >= 2 or anchors.tie(k))
-            threshold = GARBLED_THRESHOLD if garbled else CONTEXT_BACKED_THRESHOLD if backed else DISCLOSURE_THRESHOLD
-            if score < threshold:
+            tied = anchors.tie(k)
+            noun = word in BARE_NOUNS and not tied
+            context = len({w for w in near if w in library.context_words}) >= 2 and not noun
+            backed = not garbled and (context or tied)
+            if score < _threshold(garbled=garbled, backed=backed, noun=noun):
                 continue
             if not backed and not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
                 continue
