@@ -169,6 +169,7 @@ def held_out_cases() -> list[Case]:
     out += second_batch(call)
     out += third_batch(call)
     out += fourth_batch(call)
+    out += fifth_batch(call)
     return out
 
 
@@ -541,4 +542,106 @@ def fourth_batch(call: Any) -> list[Case]:
     ]
     for name, line, agent, prospect, layout in objections:
         out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "CA", "objected", 2, 3))
+    return out
+
+
+def fifth_batch(call: Any) -> list[Case]:
+    """Twelve calls written after the bare-noun and verb-object changes (made on what the fourth batch showed),
+    measured once: six in festival voices, six in the espeak-ng held-out voices."""
+    out: list[Case] = []
+
+    def checkup(disclosure: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi there, Tom calling from Lakeshore Dental."),
+            (P, "Hi, what can I do for you?"),
+            (A, disclosure + " You are due for a cleaning this month."),
+            (P, "Is there anything open on Tuesday?"),
+            (A, "Yes, we have ten in the morning or two in the afternoon."),
+        ]
+
+    given = [
+        ("h5-given-notes", "So you know, I keep recordings of my calls for my notes.", "slt_hts", "kal_d", "stereo"),
+        (
+            "h5-given-supervisor",
+            "This call is monitored by my supervisor, and it is recorded too.",
+            "annie",
+            "rp",
+            "mono",
+        ),
+        ("h5-given-like-this", "Calls like this one get recorded, just so you are aware.", "ked_d", "slt_hts", "mono"),
+        ("h5-given-accuracy", "For accuracy, our chat today will be recorded.", "david", "scot", "stereo"),
+        ("h5-given-tape", "Our conversation is on tape for quality checks.", "kal_d", "ked_d", "stereo"),
+        ("h5-given-let-you-know", "I have to let you know that I am recording.", "linda", "klatt", "mono"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, checkup(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good evening, this is Sara with Northstar Energy."),
+            (P, "Evening, Sara."),
+            (A, "We can fix your electricity price for two years at today's rate."),
+            (P, "What is today's rate?"),
+            (A, "Twelve cents a unit, which is lower than most of our neighbours."),
+            (P, "And the standing charge?"),
+            (A, line + " The standing charge stays the same."),
+            (P, "I see."),
+        ]
+
+    lates = [
+        ("h5-late-since-start", "By the way, I have been recording since we started.", "ked_d", "kal_d", "stereo"),
+        ("h5-late-everything", "Actually, I should say this line records everything.", "klatt", "annie", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "WA", "late", 6))
+
+    decoys = [
+        (
+            "h5-missing-meter",
+            [
+                (A, "Hello, this is Anna from Citywide Gas."),
+                (P, "Hello Anna."),
+                (A, "The last reading we recorded on your meter was very low."),
+                (P, "We were away for a month."),
+                (A, "That explains it. Would you like a smart meter fitted for free?"),
+                (P, "Yes, please."),
+            ],
+            "slt_hts",
+            "ked_d",
+            "stereo",
+        ),
+        (
+            "h5-missing-longest",
+            [
+                (A, "Hi, Jake here from Pinecrest Phones."),
+                (P, "Hi Jake."),
+                (A, "Our support team is great, one of them holds the record for the longest call we ever had."),
+                (P, "Ha, that is a long time."),
+                (A, "We can also cut your phone bill by ten dollars a month."),
+                (P, "Tell me how."),
+            ],
+            "rp",
+            "david",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "NY", "missing"))
+
+    def objecting(objection: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, Mia here from Brightside Windows."),
+            (P, "Hello."),
+            (A, "Our calls are recorded. I am calling about new windows for your home."),
+            (P, objection),
+            (A, "No problem. So, about the windows."),
+            (P, "Okay."),
+        ]
+
+    objections = [
+        ("h5-objected-keep", "Whoa, please do not keep a recording of me.", "kal_d", "slt_hts", "stereo"),
+        ("h5-objected-voice", "I do not want my voice recorded, thanks.", "scot", "linda", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "MD", "objected", 2, 3))
     return out
