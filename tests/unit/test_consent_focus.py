@@ -41,6 +41,12 @@ class ScriptedEngine:
     def prompted(self, initial_prompt: str) -> ScriptedEngine:
         return ScriptedEngine(self.by_prompt, initial_prompt, self.calls)
 
+    def unfiltered(self) -> ScriptedEngine:
+        return ScriptedEngine(self.by_prompt, None, self.calls)
+
+    def fit(self, audio: Float32Array, texts: list[str]) -> list[float]:
+        return [0.0 for _ in texts]  # every text fits alike: nothing is an echo
+
     def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
         self.calls.append((self.prompt, audio.size / SAMPLE_RATE))
         said = self.by_prompt.get(self.prompt, [])
@@ -59,7 +65,8 @@ def test_stereo_pass_biases_each_channel_its_own_way_over_the_opening_only() -> 
             OBJECTION_PROMPT: words("do not record me", 5.0),
         }
     )
-    result = focused_pass_stereo(engine, seconds(90), seconds(90), FocusSettings(window_s=45.0), (0, 1))
+    plain = words("do not report me", 5.0)
+    result = focused_pass_stereo(engine, seconds(90), seconds(90), FocusSettings(window_s=45.0), (0, 1), plain)
     assert engine.calls == [(DISCLOSURE_PROMPT, 45.0), (OBJECTION_PROMPT, 45.0)]
     assert [(s.speaker, s.text, s.channel) for s in result.segments] == [
         (Speaker.AGENT, "this call is recorded", 0),
@@ -128,6 +135,12 @@ class ClipEngine:
     def prompted(self, initial_prompt: str) -> ClipEngine:
         return ClipEngine(initial_prompt, self.clips)
 
+    def unfiltered(self) -> ClipEngine:
+        return ClipEngine(None, self.clips)
+
+    def fit(self, audio: Float32Array, texts: list[str]) -> list[float]:
+        return [0.0 for _ in texts]
+
     def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
         self.clips.append((self.prompt, offset_s, audio.size / SAMPLE_RATE))
         said = [Word(" recorded", offset_s + 0.1, offset_s + 0.5, 0.9)]
@@ -177,6 +190,9 @@ class FittingEngine(ScriptedEngine):
     def prompted(self, initial_prompt: str) -> FittingEngine:
         return FittingEngine(self.by_prompt, initial_prompt, self.calls, fits=self.fits, fitted=self.fitted)
 
+    def unfiltered(self) -> FittingEngine:
+        return FittingEngine(self.by_prompt, None, self.calls, fits=self.fits, fitted=self.fitted)
+
     def fit(self, audio: Float32Array, texts: list[str]) -> list[float]:
         self.fitted.append((audio.size / SAMPLE_RATE, list(texts)))
         return [self.fits.get(text, 0.0) for text in texts]
@@ -208,13 +224,42 @@ def test_a_prospect_segment_that_fits_its_sound_far_worse_than_the_plain_words_i
     assert assess_disclosure([], focused=result.segments).objection is None
 
 
-def test_a_prospect_segment_within_the_margin_or_without_plain_words_stays() -> None:
+def test_a_prospect_segment_within_the_margin_stays() -> None:
     near = focused_pass_stereo(
         echo_engine(-3.0), seconds(60), seconds(60), FocusSettings(), (0, 1), words("where do the cruises go", 5.0)
     )
     assert [s.text for s in near.segments] == ["this call is recorded", "please do not record me"]
     assert near.describe()["dropped_echoes"] == []
-    unheard = echo_engine(-9.0)
+
+
+def test_without_plain_words_the_stretch_is_decoded_unprompted_to_compare_with() -> None:
+    """The plain pass kept nothing there: what the model hears without the prompt is the comparison, and when it
+    hears nothing, the prompt's words go (the agent side is never checked)."""
+    unheard = echo_engine(-1.0)
     alone = focused_pass_stereo(unheard, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
-    assert [s.text for s in alone.segments] == ["this call is recorded", "please do not record me"]
-    assert unheard.fitted == []  # nothing to compare with: the agent side is never checked, this one could not be
+    assert [s.text for s in alone.segments] == ["this call is recorded"]
+    assert [texts for _, texts in unheard.fitted] == [["please do not record me"]]
+    assert alone.to_json()["dropped"][0]["plain_text"] == ""
+    assert unheard.calls[-1] == (None, pytest.approx(2.9, abs=0.01))  # the stretch, decoded with no prompt
+
+    heard = echo_engine(-2.0)
+    heard.by_prompt[None] = words("where do the cruises go", 0.2)
+    kept = focused_pass_stereo(heard, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
+    assert [s.text for s in kept.segments] == ["this call is recorded", "please do not record me"]
+    assert [texts for _, texts in heard.fitted] == [["please do not record me", "where do the cruises go"]]
+
+
+def test_a_prospect_segment_that_says_a_piece_of_the_prompt_over_and_over_is_dropped() -> None:
+    """The prompt looping ("consent. I do not consent. I do not consent.") goes even when it fits no worse than
+    the garbled plain words there; an objection that repeats no four prompt words stays."""
+    looping = FittingEngine(
+        {OBJECTION_PROMPT: words("consent. I do not consent. I do not consent.", 11.6)},
+        fits={"consent. I do not consent. I do not consent.": -1.0},
+    )
+    plain = words("and say I am going to open on you", 11.6)
+    result = focused_pass_stereo(looping, seconds(60), seconds(60), FocusSettings(), (0, 1), plain)
+    assert result.segments == [] and len(result.dropped) == 1
+    assert looping.fitted == []  # dropped before any scoring
+    honest = FittingEngine({OBJECTION_PROMPT: words("I do not want to be recorded, I do not consent", 5.0)})
+    kept = focused_pass_stereo(honest, seconds(60), seconds(60), FocusSettings(), (0, 1), words("I do not", 5.0))
+    assert [s.text for s in kept.segments] == ["I do not want to be recorded, I do not consent"]

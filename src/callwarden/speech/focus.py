@@ -16,8 +16,9 @@ segments go to disclosure and objection detection alone, and its settings go int
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ _UTTERANCE_MIN_S = 0.4  # shorter bursts are no utterance
 _UTTERANCE_PAD_S = 0.3
 _FIT_PAD_S = 0.5  # audio and plain words this far around a segment are what it is checked against
 _FIT_MAX_S = 30.0  # one Whisper window: longer segments are kept unchecked
+_LOOP_WORDS = 4  # a run of this many prompt words said twice in one segment is the prompt looping
+_WORD = re.compile(r"[a-z']+")
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class DroppedEcho:
     segment: Segment
     plain_text: str
     fit: float  # mean log-probability per token of the segment's words, unprompted
-    plain_fit: float  # ... of the plain pass's words over the same audio
+    plain_fit: float  # ... of the words heard there without the prompt (0.0 when none were)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -164,10 +167,27 @@ def _speaker_at(at_s: float, turns: Sequence[Segment]) -> Speaker:
     return Speaker.UNKNOWN
 
 
+def _text(words: Iterable[Word]) -> str:
+    return " ".join(w.text.strip() for w in words).strip()
+
+
+def _loops_on(text: str, prompt: str) -> bool:
+    """Whether `text` says some run of ``_LOOP_WORDS`` words of `prompt` at least twice."""
+    said, given = _WORD.findall(text.lower()), _WORD.findall(prompt.lower())
+    pieces = {tuple(given[i : i + _LOOP_WORDS]) for i in range(len(given) - _LOOP_WORDS + 1)}
+    runs = [tuple(said[i : i + _LOOP_WORDS]) for i in range(len(said) - _LOOP_WORDS + 1)]
+    return any(runs.count(piece) >= 2 for piece in pieces)
+
+
 def _fitting(
-    engine: AsrEngine, samples: Float32Array, segments: list[Segment], plain: Sequence[Word], margin: float
+    engine: AsrEngine,
+    samples: Float32Array,
+    segments: list[Segment],
+    plain: Sequence[Word],
+    settings: FocusSettings,
 ) -> tuple[list[Segment], list[DroppedEcho]]:
-    """The segments whose words fit their audio about as well as the plain pass's words there, and the rest.
+    """The segments whose words fit their audio about as well as what the model hears there unprompted, and the
+    rest.
 
     Decoded after a prompt of objection sentences, tiny.en repeats the prompt over speech it cannot make out: a
     prospect's "Where do the cruises go?" came back as "Please do not consent to be recorded" (the plain pass:
@@ -175,19 +195,30 @@ def _fitting(
     restricts and deletes a properly disclosed recording. Read out without the prompt, such an echo fits the sound
     far worse than the plain pass's words (mean log-probability per token -4.4 against -1.9, -4.2 against -0.4),
     while objections the prompt rightly brought out fit about as well or better (-0.9 to +2.0 relative;
-    bench/consent.py). Where the plain pass heard nothing there is nothing to compare with, and the segment stays.
+    bench/consent.py). Where the plain pass kept no words (its voice detection dropped the turn), the stretch is
+    decoded again without the prompt to compare with; when that hears nothing either, the prompt's words are all
+    there is, and they go. A segment that says a piece of the prompt over and over ("consent. I do not consent.
+    I do not consent." over "Is there anything open on Tuesday?") is the prompt looping and goes whatever its fit.
     """
     kept: list[Segment] = []
     dropped: list[DroppedEcho] = []
     for segment in segments:
         start, end = max(0.0, segment.start_s - _FIT_PAD_S), segment.end_s + _FIT_PAD_S
-        heard = " ".join(w.text.strip() for w in plain if start <= w.start_s <= end).strip()
-        if not heard or end - start > _FIT_MAX_S:
+        if _loops_on(segment.text, settings.objection_prompt):
+            dropped.append(DroppedEcho(segment, "", 0.0, 0.0))
+            continue
+        if end - start > _FIT_MAX_S:
             kept.append(segment)
             continue
         clip = np.ascontiguousarray(samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], dtype=np.float32)
+        heard = _text(w for w in plain if start <= w.start_s <= end) or _text(
+            engine.unfiltered().transcribe(clip).words
+        )
+        if not heard:
+            dropped.append(DroppedEcho(segment, "", engine.fit(clip, [segment.text])[0], 0.0))
+            continue
         fit, plain_fit = engine.fit(clip, [segment.text, heard])
-        if fit < plain_fit - margin:
+        if fit < plain_fit - settings.echo_margin:
             dropped.append(DroppedEcho(segment, heard, fit, plain_fit))
         else:
             kept.append(segment)
@@ -216,7 +247,7 @@ def focused_pass_stereo(
         heard = _prompted_words(engine, samples, prompt, per_utterance, settings.window_s)
         grouped = _grouped([(speaker, word) for word in heard], channel)
         if speaker == Speaker.PROSPECT:
-            grouped, dropped = _fitting(engine, samples, grouped, plain_prospect, settings.echo_margin)
+            grouped, dropped = _fitting(engine, samples, grouped, plain_prospect, settings)
         segments += grouped
     return FocusedPass(
         sorted(segments, key=lambda s: s.start_s), settings, _name(engine), time.perf_counter() - started, dropped
