@@ -71,6 +71,7 @@ DISCLOSURES = [
     "We record every call for our files.",
     "Our team records calls like this to keep standards up.",
     "I record my calls so nothing gets lost.",
+    "This call is recorded, and if you do not want to be recorded just say so.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -105,6 +106,9 @@ DECOYS = [
     "We had record call volumes this winter.",
     "It was a record of all calls made to the office.",
     "She set a record this week for calls answered.",
+    # a call said not to be recorded
+    "This call is not recorded.",
+    "Don't worry, we never record our calls.",
     "The conversation about record sales is on the agenda for our call.",
 ]
 OBJECTIONS = [

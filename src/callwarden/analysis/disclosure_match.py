@@ -5,6 +5,8 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
 - a recording word (record/recorded/recording/monitor…, or an ASR garble of recorded/recording such as
   "recorder", "re corded", "recoded") that no decoy pattern ("our records", "record high"…) covers;
 - a context word (call, line, conversation, quality, training, consent, purposes…) near it;
+- no negation right before it ("this call is not recorded" discloses nothing; "if you do not want to be
+  recorded" is an offer, not a denial);
 - a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
   the recording word is a garble, and a lower one when the words around it say what is recorded or why: two
   different context words, or a call reference or purpose tied to it (``analysis.disclosure_anchor``: "how it
@@ -53,6 +55,17 @@ _SENTENCE_REACH = 10  # the time moves back to the sentence start (same segment)
 _SENTENCE_REACH_S = 3.0  # ... and only this many seconds
 _MERGE_S = 4.0  # hits closer than this are one disclosure
 _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
+_NEGATORS = frozenset({"not", "never"})
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+_DENIAL_REACH = 3  # a negation this many words before the recording word denies it
+
+
+def _denied(words: Sequence[str], k: int) -> bool:
+    """Whether the recording word at `k` is denied ("this call is not recorded", "we never record"): a sentence
+    saying a call is not recorded discloses nothing. An offer to stop ("if you do not want to be recorded") is no
+    denial of the recording, only of the prospect's wish, and is left to the rest of the sentence."""
+    before = words[max(0, k - _DENIAL_REACH) : k]
+    return bool(_NEGATORS & set(before)) and not _CONDITIONS & set(words[max(0, k - 2 * _DENIAL_REACH) : k])
 
 
 def _threshold(*, garbled: bool, backed: bool, noun: bool) -> float:
@@ -110,7 +123,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
         anchors = Anchors.of(words, library, vetoed)
         for k, word in enumerate(words):
             found = recording_word(word, library)
-            if found is None or k in vetoed:
+            if found is None or k in vetoed or _denied(words, k):
                 continue
             canonical, garbled = found
             near = words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
@@ -162,6 +175,8 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
                 stretch = words[start : start + width]
                 if len(stretch) < width or not any(w in library.context_words for w in stretch):
                     continue
+                if _NEGATORS & set(stretch) and not _NEGATORS & set(candidate.split()):
+                    continue  # "this call is not recorded" is almost "this call is being recorded"
                 score = fuzz.ratio(candidate, " ".join(stretch))
                 if score > best:
                     best, phrase, end = score, candidate, start + width
