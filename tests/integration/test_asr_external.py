@@ -189,9 +189,7 @@ def test_a_steady_tone_is_not_mistaken_for_speech_the_vad_missed(engine: FasterW
     assert result.words == []
 
 
-def test_fit_tells_the_words_said_from_a_prompt_repeated_over_them(
-    engine: FasterWhisperEngine, external: Path
-) -> None:
+def test_fit_tells_the_words_said_from_a_prompt_repeated_over_them(engine: FasterWhisperEngine, external: Path) -> None:
     """Read out without a prompt, the words said fit the sound far better than an objection sentence laid over
     it (what the focused pass uses to drop echoes of its prompt), and better than a near miss of them."""
     audio = mix_to_mono(decode_channels(external / "jfk.flac", target_rate=16000).samples)

@@ -72,6 +72,9 @@ DISCLOSURES = [
     "Our team records calls like this to keep standards up.",
     "I record my calls so nothing gets lost.",
     "This call is recorded, and if you do not want to be recorded just say so.",
+    # recording, said of oneself with nothing recorded after it
+    "Oh, and we are recording now, by the way.",
+    "Sorry, I should say I have been recording since you picked up.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -109,6 +112,8 @@ DECOYS = [
     # a call said not to be recorded
     "This call is not recorded.",
     "Don't worry, we never record our calls.",
+    "I am recording a podcast this weekend with my brother.",
+    "They are recording now at the studio, I will call you later.",
     "The conversation about record sales is on the agenda for our call.",
 ]
 OBJECTIONS = [

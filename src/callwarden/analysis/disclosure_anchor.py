@@ -13,6 +13,9 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
 - a call (not a line: "the line to your house is monitored for faults") may carry a short phrase of its own
   before the passive verb: "every call with our team is recorded" ties, through the preposition that opens the
   phrase and an auxiliary right before the participle, with at most two content words in the phrase;
+- "recording" said of oneself with nothing recorded after it ("I have been recording since we started", "we are
+  recording now") is the speaker recording this call: a first-person subject and auxiliaries right before it, and
+  after it the end of the words or an adverb, never an object ("I am recording a podcast");
 - the bare words "record" and "records" are nouns more often than not ("a new company record for training", "we
   keep a record of every call", "record call volumes"): they are tied only as a verb with the call as its object,
   right after them ("we record every call", "our company records calls like this one").
@@ -28,6 +31,11 @@ from callwarden.analysis.disclosure_text import PhraseLibrary, occurrences
 _REACH = 5  # at most this many words between the recording word and its anchor
 _PURPOSE_CONTENT = 1  # other words allowed between a recording word and a purpose
 BARE_NOUNS = frozenset({"record", "records"})
+_FIRST_PERSON = frozenset({"i", "we"})
+_PROGRESSIVE_AUXILIARIES = frozenset(
+    {"am", "are", "have", "has", "been", "be", "will", "shall", "also", "now", "still"}
+)
+_AFTER_NO_OBJECT = frozenset({"now", "since", "right", "today", "as", "while", "so", "and", "but", "just", "too"})
 _OBJECT_LEADS = frozenset({"this", "these", "all", "every", "each", "our", "your", "my", "the"})
 _PLAIN_OBJECTS = frozenset({"calls", "conversations"})
 _GRAMMAR_TEXT = (
@@ -59,6 +67,18 @@ def _tied(words: Sequence[str], k: int, spans: list[tuple[int, int]], allowed_co
         if len(between) <= _REACH and sum(w not in _GRAMMAR for w in between) <= allowed_content:
             return True
     return False
+
+
+def _recording_ourselves(words: Sequence[str], k: int) -> bool:
+    """Whether "recording" at `k` has a first-person subject, through auxiliaries only, and no object after it."""
+    if words[k] != "recording":
+        return False
+    j = k - 1
+    while j >= 0 and words[j] in _PROGRESSIVE_AUXILIARIES:
+        j -= 1
+    if j == k - 1 or j < 0 or words[j] not in _FIRST_PERSON:
+        return False
+    return k + 1 == len(words) or words[k + 1] in _AFTER_NO_OBJECT
 
 
 def _calls_as_object(words: Sequence[str], k: int, spans: list[tuple[int, int]]) -> bool:
@@ -112,4 +132,5 @@ class Anchors:
             _tied(self.words, k, self.references, 0)
             or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)
             or _passive_subject(self.words, k, self.references)
+            or _recording_ourselves(self.words, k)
         )
