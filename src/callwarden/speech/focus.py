@@ -67,9 +67,12 @@ class DroppedEcho:
     plain_fit: float  # ... of the words heard there without the prompt (0.0 when none were)
 
     def to_dict(self) -> dict[str, Any]:
+        """When and by how much, without the words: they would escape the card-data purge that the stored
+        segments go through (``pipeline.pii_stage``), and the plain pass's words are in the transcript anyway."""
         return {
-            "segment": self.segment.to_dict(),
-            "plain_text": self.plain_text,
+            "start_s": round(self.segment.start_s, 2),
+            "end_s": round(self.segment.end_s, 2),
+            "compared_with_plain_words": bool(self.plain_text),
             "fit": round(self.fit, 3),
             "plain_fit": round(self.plain_fit, 3),
         }
@@ -95,7 +98,7 @@ class FocusedPass:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """Stored encrypted beside the transcript (it holds what was said, dropped words included)."""
+        """Stored encrypted beside the transcript (it holds what was said; of what was dropped, only when)."""
         return {
             **self.describe(),
             "segments": [segment.to_dict() for segment in self.segments],
