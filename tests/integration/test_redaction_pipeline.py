@@ -133,12 +133,17 @@ def test_card_call_is_redacted_everywhere_and_stays_verifiable(rt: Runtime, card
     spectrum = np.abs(np.fft.rfft(tone[first:last]))
     assert np.fft.rfftfreq(last - first, 1 / RATE)[int(np.argmax(spectrum))] == pytest.approx(1000, abs=5)
     agent = 1 - prospect
-    assert np.array_equal(derivative[agent], before[agent]), "the agent's channel untouched"
-    kept = np.ones(before.shape[1], bool)
-    for window in report["redaction"]["windows"]:
-        if window["channel"] in (prospect, None):
-            kept[int(window["start_s"] * RATE) : int(np.ceil(window["end_s"] * RATE))] = False
-    assert np.array_equal(tone[kept], before[prospect][kept]), "sample-identical outside the windows"
+    # Each channel is sample-identical outside its own windows. The agent's channel has none unless the ASR put
+    # PII in the agent's mouth (tiny.en once heard "the security code" as a name), and then only over that span.
+    agent_spans = [(s["start_s"], s["end_s"]) for s in report["pii"] if s["speaker"] == "agent"]
+    for channel in (prospect, agent):
+        kept = np.ones(before.shape[1], bool)
+        for window in report["redaction"]["windows"]:
+            if window["channel"] in (channel, None):
+                kept[int(window["start_s"] * RATE) : int(np.ceil(window["end_s"] * RATE))] = False
+                if channel == agent and window["channel"] == agent:
+                    assert any(a < window["end_s"] and window["start_s"] < b for a, b in agent_spans), window
+        assert np.array_equal(derivative[channel][kept], before[channel][kept]), "sample-identical outside windows"
 
     # what is kept: a new original without the card, the old one shredded, both hashes in the audit chain
     with rt.db.transaction() as session:
