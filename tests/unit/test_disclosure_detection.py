@@ -134,6 +134,11 @@ OBJECTIONS = [
     "I'm not comfortable with this being recorded.",
     "Hey, no, I don't want this call recorded.",
     "I'd prefer you didn't record this conversation.",
+    # the best-scoring phrase says something else ("stop the recording"); one that agrees fits
+    "Do not keep recording me.",
+    "Please do not start the recording.",
+    "No recording of me, please.",
+    "I do not want the recording of me kept.",
 ]
 NOT_OBJECTIONS = [
     "I don't mind being recorded.",
@@ -153,6 +158,8 @@ NOT_OBJECTIONS = [
     "Not sure what you recorded last time, but ok.",
     "I'm not bothered about the recording.",
     "I never record my shows.",
+    "Can you keep the recording going for my notes?",
+    "Did you start the recording yet?",
 ]
 
 

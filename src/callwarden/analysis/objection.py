@@ -10,7 +10,7 @@ of the first word of the sentence holding the match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -38,6 +38,7 @@ _FUNCTION_TEXT = (
     "please with of on for call"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+_STEM_LETTERS = 6
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 
@@ -61,9 +62,27 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     for word in phrase.split():
         if word in _FUNCTION_WORDS:
             continue
-        if not any(Levenshtein.normalized_similarity(word, w) >= 0.75 for w in words):
+        if not any(Levenshtein.normalized_similarity(word, w) >= 0.75 or _same_stem(word, w) for w in words):
             return False
     return True
+
+
+def _agreeing(window: list[str]) -> Callable[[int, int, str], bool]:
+    """Which phrases may match `window`: every content word present, and a negation where the phrase has one.
+    Filtering before choosing the best phrase, not after: "do not see the recording of me" scored best against
+    "stop the recording", which it does not say, and was dropped, though "do not record me" fits it."""
+
+    def agrees(_start: int, _end: int, phrase: str) -> bool:
+        words = phrase.split()
+        return _content_present(phrase, window) and (_negated(window) or not _negated(words))
+
+    return agrees
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Two forms of one word ("record", "recording", "recorded"): one starts with the other, six letters or more."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= _STEM_LETTERS and long.startswith(short)
 
 
 def detect_objection(
@@ -84,12 +103,10 @@ def detect_objection(
             first = sentence_start(run, k)
             lo, hi = min(first, max(0, k - _WINDOW_BEFORE)), min(len(words), k + 5)
             window_words = words[lo:hi]
-            score, phrase = best_aligned(window_words, library.objection)
+            score, phrase = best_aligned(window_words, library.objection, _agreeing(window_words))
             negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
             needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
-            if score < needed or cancelled(window_words, library) or not _content_present(phrase, window_words):
-                continue
-            if _negated(phrase.split()) and not _negated(window_words):
+            if score < needed or cancelled(window_words, library):
                 continue
             segment = segments[run[k].segment]
             evidence = {
