@@ -170,6 +170,7 @@ def held_out_cases() -> list[Case]:
     out += third_batch(call)
     out += fourth_batch(call)
     out += fifth_batch(call)
+    out += sixth_batch(call)
     return out
 
 
@@ -644,4 +645,83 @@ def fifth_batch(call: Any) -> list[Case]:
     ]
     for name, line, agent, prospect, layout in objections:
         out.append(Case(call(name, objecting(line), agent, prospect, layout=layout, **U_LAW), "MD", "objected", 2, 3))
+    return out
+
+
+def sixth_batch(call: Any) -> list[Case]:
+    """Ten calls written after the echo check and the objection and disclosure grammar changes of the same
+    session, measured once: festival, flite kal16 and espeak-ng held-out voices."""
+    out: list[Case] = []
+
+    def quote(disclosure: str, answer: str = "Okay, go on.") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Kevin calling from Summit Auto Insurance."),
+            (P, "Hello, Kevin."),
+            (A, disclosure + " I can get you a new quote on your car in two minutes."),
+            (P, answer),
+            (A, "Great. How many miles do you drive in a year?"),
+        ]
+
+    given = [
+        ("h6-given-these-calls", "Quick thing first, we record these calls.", "kal16", "ked_d", "stereo"),
+        ("h6-given-advised", "Be advised that our phone calls are recorded.", "ked_d", "annie", "mono"),
+        ("h6-given-monitored-line", "You are speaking on a monitored line.", "slt_hts", "rp", "stereo"),
+        ("h6-given-same-page", "Just so we are on the same page, I record all my calls.", "david", "kal_d", "mono"),
+        ("h6-given-hope-okay", "We are recording this for training, hope that is okay.", "kal_d", "linda", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, quote(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    late = [
+        (A, "Hi, Laura here from Oakline Home Security."),
+        (P, "Hi Laura."),
+        (A, "We are installing free doorbell cameras for new customers this month."),
+        (P, "Is there a monthly fee?"),
+        (A, "Twenty dollars a month, and that includes the alarm monitoring service."),
+        (P, "What about the contract?"),
+        (A, "Oh, I also meant to tell you the call is being taped. The contract is for one year."),
+        (P, "Hmm."),
+    ]
+    out.append(Case(call("h6-late-taped", late, "slt_hts", "klatt", layout="stereo", **U_LAW), "FL", "late", 6))
+
+    decoys = [
+        (
+            "h6-missing-file",
+            [
+                (A, "Hello, this is Ryan from Westfield Health Plans."),
+                (P, "Hello."),
+                (A, "I noted your answers from last time and recorded them in your file."),
+                (P, "Okay, so what now?"),
+                (A, "You can switch to a plan with lower fees from next month."),
+                (P, "Send me the details."),
+            ],
+            "ked_d",
+            "kal16",
+            "stereo",
+        ),
+        (
+            "h6-missing-usage",
+            [
+                (A, "Hi, Nora calling from Bright Power."),
+                (P, "Hi Nora."),
+                (A, "Our monitor shows your usage went up in March, so I wanted to help."),
+                (P, "How can you help?"),
+                (A, "A night time plan would cut your bill by about fifteen percent."),
+                (P, "Interesting."),
+            ],
+            "annie",
+            "slt_hts",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h6-objected-any", "No no, I am not okay with any recording.", "kal_d", "slt_hts", "stereo"),
+        ("h6-objected-recorder", "Could you turn off the recorder please?", "scot", "ked_d", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, quote("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MD", "objected", 2, 3))
     return out
