@@ -75,6 +75,7 @@ DISCLOSURES = [
     # recording, said of oneself with nothing recorded after it
     "Oh, and we are recording now, by the way.",
     "Sorry, I should say I have been recording since you picked up.",
+    "Just so you know, you are speaking on a monitored line.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -139,6 +140,7 @@ OBJECTIONS = [
     "Please do not start the recording.",
     "No recording of me, please.",
     "I do not want the recording of me kept.",
+    "No, no, I am not okay, just any recording.",
 ]
 NOT_OBJECTIONS = [
     "I don't mind being recorded.",

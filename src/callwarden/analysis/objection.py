@@ -38,7 +38,8 @@ _FUNCTION_TEXT = (
     "please with of on for call"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
-_STEM_LETTERS = 6
+_STEM_LETTERS = 5
+_SUFFIXES = ("ing", "ed", "er", "s")
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 
@@ -79,10 +80,18 @@ def _agreeing(window: list[str]) -> Callable[[int, int, str], bool]:
     return agrees
 
 
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _STEM_LETTERS:
+            return word[: -len(suffix)]
+    return word
+
+
 def _same_stem(a: str, b: str) -> bool:
-    """Two forms of one word ("record", "recording", "recorded"): one starts with the other, six letters or more."""
-    short, long = sorted((a, b), key=len)
-    return len(short) >= _STEM_LETTERS and long.startswith(short)
+    """Two forms of one word ("record", "recording", "recorded"): the same stem of six letters or more once a
+    suffix is off."""
+    stem = _stem(a)
+    return len(stem) >= _STEM_LETTERS and stem == _stem(b)
 
 
 def detect_objection(
