@@ -114,6 +114,8 @@ DECOYS = [
     "This call is not recorded.",
     "Don't worry, we never record our calls.",
     "I am recording a podcast this weekend with my brother.",
+    "I am recording a podcast this weekend, call me Monday.",
+    "Your call with the bank last week recorded a complaint about fees.",
     "They are recording now at the studio, I will call you later.",
     "The conversation about record sales is on the agenda for our call.",
 ]

@@ -6,7 +6,7 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
   "recorder", "re corded", "recoded") that no decoy pattern ("our records", "record high"…) covers;
 - a context word (call, line, conversation, quality, training, consent, purposes…) near it;
 - no negation right before it ("this call is not recorded" discloses nothing; "if you do not want to be
-  recorded" is an offer, not a denial);
+  recorded" is an offer, not a denial), and no other object after it ("recording a podcast");
 - a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
   the recording word is a garble, and a lower one when the words around it say what is recorded or why: two
   different context words, or a call reference or purpose tied to it (``analysis.disclosure_anchor``: "how it
@@ -58,6 +58,9 @@ _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
 _NEGATORS = frozenset({"not", "never"})
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _DENIAL_REACH = 3  # a negation this many words before the recording word denies it
+_ARTICLES = frozenset({"a", "an"})
+_CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
+_OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
 
 
 def _denied(words: Sequence[str], k: int) -> bool:
@@ -66,6 +69,13 @@ def _denied(words: Sequence[str], k: int) -> bool:
     denial of the recording, only of the prospect's wish, and is left to the rest of the sentence."""
     before = words[max(0, k - _DENIAL_REACH) : k]
     return bool(_NEGATORS & set(before)) and not _CONDITIONS & set(words[max(0, k - 2 * _DENIAL_REACH) : k])
+
+
+def _other_object(words: Sequence[str], k: int) -> bool:
+    """Whether the recording word at `k` takes something other than the call as its object, introduced by "a"
+    or "an" ("I am recording a podcast", "your call last week recorded a complaint"): no call is recorded."""
+    after = words[k + 1 : k + 1 + _OBJECT_REACH]
+    return bool(after) and after[0] in _ARTICLES and not _CALL_NOUNS & set(after[1:])
 
 
 def _threshold(*, garbled: bool, backed: bool, noun: bool) -> float:
@@ -123,7 +133,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
         anchors = Anchors.of(words, library, vetoed)
         for k, word in enumerate(words):
             found = recording_word(word, library)
-            if found is None or k in vetoed or _denied(words, k):
+            if found is None or k in vetoed or _denied(words, k) or _other_object(words, k):
                 continue
             canonical, garbled = found
             near = words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
