@@ -221,7 +221,14 @@ def test_a_prospect_segment_that_fits_its_sound_far_worse_than_the_plain_words_i
     assert clip_s == pytest.approx(1.9 + 1.0, abs=0.01)  # the segment (1.9 s) and half a second each side
     assert result.describe()["dropped_echoes"] == [[5.0, 6.9]]
     assert result.to_json()["dropped"] == [
-        {"start_s": 5.0, "end_s": 6.9, "compared_with_plain_words": True, "fit": -4.4, "plain_fit": -1.9}
+        {
+            "start_s": 5.0,
+            "end_s": 6.9,
+            "reason": "fit",
+            "compared_with_plain_words": True,
+            "fit": -4.4,
+            "plain_fit": -1.9,
+        }
     ]  # no words: they would escape the card-data purge
     assert assess_disclosure([], focused=result.segments).objection is None
 
@@ -241,7 +248,14 @@ def test_without_plain_words_the_stretch_is_decoded_unprompted_to_compare_with()
     alone = focused_pass_stereo(unheard, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
     assert [s.text for s in alone.segments] == ["this call is recorded"]
     assert [texts for _, texts in unheard.fitted] == [["please do not record me"]]
-    assert alone.to_json()["dropped"][0]["compared_with_plain_words"] is False
+    assert alone.to_json()["dropped"][0] | {"fit": 0} == {
+        "start_s": 5.0,
+        "end_s": 6.9,
+        "reason": "unheard",
+        "compared_with_plain_words": False,
+        "fit": 0,
+        "plain_fit": None,
+    }
     assert unheard.calls[-1] == (None, pytest.approx(2.9, abs=0.01))  # the stretch, decoded with no prompt
 
     heard = echo_engine(-2.0)
@@ -260,7 +274,7 @@ def test_a_prospect_segment_that_says_a_piece_of_the_prompt_over_and_over_is_dro
     )
     plain = words("and say I am going to open on you", 11.6)
     result = focused_pass_stereo(looping, seconds(60), seconds(60), FocusSettings(), (0, 1), plain)
-    assert result.segments == [] and len(result.dropped) == 1
+    assert result.segments == [] and [d.reason for d in result.dropped] == ["loop"]
     assert looping.fitted == []  # dropped before any scoring
     honest = FittingEngine({OBJECTION_PROMPT: words("I do not want to be recorded, I do not consent", 5.0)})
     kept = focused_pass_stereo(honest, seconds(60), seconds(60), FocusSettings(), (0, 1), words("I do not", 5.0))

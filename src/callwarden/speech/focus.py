@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -59,22 +59,26 @@ class FocusSettings:
 
 @dataclass(frozen=True)
 class DroppedEcho:
-    """A focused prospect segment that fit its audio much worse than what the plain pass heard there."""
+    """A focused prospect segment taken for the prompt's echo, and why: ``loop`` (it says four prompt words
+    twice), ``unheard`` (without the prompt the model hears nothing there) or ``fit`` (its words fit the audio
+    much worse than what was heard there without the prompt)."""
 
     segment: Segment
-    plain_text: str
-    fit: float  # mean log-probability per token of the segment's words, unprompted
-    plain_fit: float  # ... of the words heard there without the prompt (0.0 when none were)
+    reason: Literal["loop", "unheard", "fit"]
+    plain_text: str = ""
+    fit: float | None = None  # mean log-probability per token of the segment's words, unprompted
+    plain_fit: float | None = None  # ... of the words heard there without the prompt
 
     def to_dict(self) -> dict[str, Any]:
-        """When and by how much, without the words: they would escape the card-data purge that the stored
+        """When, why and by how much, without the words: they would escape the card-data purge that the stored
         segments go through (``pipeline.pii_stage``), and the plain pass's words are in the transcript anyway."""
         return {
             "start_s": round(self.segment.start_s, 2),
             "end_s": round(self.segment.end_s, 2),
+            "reason": self.reason,
             "compared_with_plain_words": bool(self.plain_text),
-            "fit": round(self.fit, 3),
-            "plain_fit": round(self.plain_fit, 3),
+            "fit": None if self.fit is None else round(self.fit, 3),
+            "plain_fit": None if self.plain_fit is None else round(self.plain_fit, 3),
         }
 
 
@@ -208,7 +212,7 @@ def _fitting(
     for segment in segments:
         start, end = max(0.0, segment.start_s - _FIT_PAD_S), segment.end_s + _FIT_PAD_S
         if _loops_on(segment.text, settings.objection_prompt):
-            dropped.append(DroppedEcho(segment, "", 0.0, 0.0))
+            dropped.append(DroppedEcho(segment, "loop"))
             continue
         if end - start > _FIT_MAX_S:
             kept.append(segment)
@@ -218,11 +222,11 @@ def _fitting(
             engine.unfiltered().transcribe(clip).words
         )
         if not heard:
-            dropped.append(DroppedEcho(segment, "", engine.fit(clip, [segment.text])[0], 0.0))
+            dropped.append(DroppedEcho(segment, "unheard", fit=engine.fit(clip, [segment.text])[0]))
             continue
         fit, plain_fit = engine.fit(clip, [segment.text, heard])
         if fit < plain_fit - settings.echo_margin:
-            dropped.append(DroppedEcho(segment, heard, fit, plain_fit))
+            dropped.append(DroppedEcho(segment, "fit", heard, fit, plain_fit))
         else:
             kept.append(segment)
     return kept, dropped
