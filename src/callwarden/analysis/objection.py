@@ -10,7 +10,7 @@ of the first word of the sentence holding the match.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -68,16 +68,12 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     return True
 
 
-def _agreeing(window: list[str]) -> Callable[[int, int, str], bool]:
-    """Which phrases may match `window`: every content word present, and a negation where the phrase has one.
-    Filtering before choosing the best phrase, not after: "do not see the recording of me" scored best against
-    "stop the recording", which it does not say, and was dropped, though "do not record me" fits it."""
-
-    def agrees(_start: int, _end: int, phrase: str) -> bool:
-        words = phrase.split()
-        return _content_present(phrase, window) and (_negated(window) or not _negated(words))
-
-    return agrees
+def _agreeing(window: list[str], phrases: Sequence[str]) -> list[str]:
+    """The phrases that may match `window`: every content word present, and a negation where the phrase has one.
+    Filtering before choosing the best phrase, not after: "do not keep recording me" scored best against "stop
+    the recording", which it does not say, and was dropped, though "do not record me" fits it."""
+    negated = _negated(window)
+    return [p for p in phrases if _content_present(p, window) and (negated or not _negated(p.split()))]
 
 
 def _stem(word: str) -> str:
@@ -88,8 +84,8 @@ def _stem(word: str) -> str:
 
 
 def _same_stem(a: str, b: str) -> bool:
-    """Two forms of one word ("record", "recording", "recorded"): the same stem of six letters or more once a
-    suffix is off."""
+    """Two forms of one word ("record", "recording", "recorded"): the same stem of ``_STEM_LETTERS`` letters or
+    more once a suffix is off."""
     stem = _stem(a)
     return len(stem) >= _STEM_LETTERS and stem == _stem(b)
 
@@ -112,7 +108,7 @@ def detect_objection(
             first = sentence_start(run, k)
             lo, hi = min(first, max(0, k - _WINDOW_BEFORE)), min(len(words), k + 5)
             window_words = words[lo:hi]
-            score, phrase = best_aligned(window_words, library.objection, _agreeing(window_words))
+            score, phrase = best_aligned(window_words, _agreeing(window_words, library.objection))
             negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
             needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
             if score < needed or cancelled(window_words, library):
