@@ -174,11 +174,15 @@ class AsrEngine(Protocol):
         ...
 
 
+def stretch(audio: Float32Array, start_s: float, end_s: float) -> Float32Array:
+    """``audio`` (16 kHz mono) from ``start_s`` to ``end_s``, contiguous, as the engine takes it."""
+    return np.ascontiguousarray(audio[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)], dtype=np.float32)
+
+
 def transcribe_stretch(engine: AsrEngine, audio: Float32Array, start_s: float, end_s: float) -> AsrResult:
     """``audio`` (16 kHz mono) from ``start_s`` to ``end_s`` decoded as a recording of its own, with word times
     on the whole recording's clock: the focused pass's utterances and gap filling's dropped stretches."""
-    clip = np.ascontiguousarray(audio[int(start_s * SAMPLE_RATE) : int(end_s * SAMPLE_RATE)], dtype=np.float32)
-    return engine.transcribe(clip, offset_s=start_s)
+    return engine.transcribe(stretch(audio, start_s, end_s), offset_s=start_s)
 
 
 class FasterWhisperEngine:

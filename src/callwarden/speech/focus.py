@@ -22,11 +22,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-import numpy as np
-
 from callwarden.domain.transcript import Segment, Speaker, Word
 from callwarden.speech.activity import speech_spans
-from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array, transcribe_stretch
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array, stretch, transcribe_stretch
 
 DISCLOSURE_PROMPT = "Hi, just so you know, this call is recorded and monitored for quality and training purposes."
 OBJECTION_PROMPT = "Please do not record me. I do not consent to being recorded. Stop recording."
@@ -115,7 +113,7 @@ class FocusedPass:
 
 
 def _opening(samples: Float32Array, window_s: float) -> Float32Array:
-    return np.ascontiguousarray(samples[: int(window_s * SAMPLE_RATE)], dtype=np.float32)
+    return stretch(samples, 0.0, window_s)
 
 
 def _utterances(opening: Float32Array) -> list[tuple[float, float]]:
@@ -217,7 +215,7 @@ def _fitting(
         if end - start > _FIT_MAX_S:
             kept.append(segment)
             continue
-        clip = np.ascontiguousarray(samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)], dtype=np.float32)
+        clip = stretch(samples, start, end)
         heard = _text(w for w in plain if start <= w.start_s <= end) or _text(
             engine.unfiltered().transcribe(clip).words
         )
