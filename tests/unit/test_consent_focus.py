@@ -225,7 +225,7 @@ def test_a_prospect_segment_that_fits_its_sound_far_worse_than_the_plain_words_i
             "start_s": 5.0,
             "end_s": 6.9,
             "reason": "fit",
-            "compared_with_plain_words": True,
+            "compared_with": "plain",
             "fit": -4.4,
             "plain_fit": -1.9,
         }
@@ -252,7 +252,7 @@ def test_without_plain_words_the_stretch_is_decoded_unprompted_to_compare_with()
         "start_s": 5.0,
         "end_s": 6.9,
         "reason": "unheard",
-        "compared_with_plain_words": False,
+        "compared_with": None,
         "fit": 0,
         "plain_fit": None,
     }
@@ -263,6 +263,11 @@ def test_without_plain_words_the_stretch_is_decoded_unprompted_to_compare_with()
     kept = focused_pass_stereo(heard, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
     assert [s.text for s in kept.segments] == ["this call is recorded", "please do not record me"]
     assert [texts for _, texts in heard.fitted] == [["please do not record me", "where do the cruises go"]]
+
+    worse = echo_engine(-4.4)
+    worse.by_prompt[None] = words("where do the cruises go", 0.2)
+    gone = focused_pass_stereo(worse, seconds(60), seconds(60), FocusSettings(), (0, 1), ())
+    assert [(d.reason, d.compared_with) for d in gone.dropped] == [("fit", "unprompted")]
 
 
 def test_a_prospect_segment_that_says_a_piece_of_the_prompt_over_and_over_is_dropped() -> None:

@@ -63,18 +63,18 @@ class DroppedEcho:
 
     segment: Segment
     reason: Literal["loop", "unheard", "fit"]
-    plain_text: str = ""
+    compared_with: Literal["plain", "unprompted"] | None = None  # the plain pass's words, or a decoding of the stretch
     fit: float | None = None  # mean log-probability per token of the segment's words, unprompted
     plain_fit: float | None = None  # ... of the words heard there without the prompt
 
     def to_dict(self) -> dict[str, Any]:
         """When, why and by how much, without the words: they would escape the card-data purge that the stored
-        segments go through (``pipeline.pii_stage``), and the plain pass's words are in the transcript anyway."""
+        segments go through (``pipeline.pii_stage``)."""
         return {
             "start_s": round(self.segment.start_s, 2),
             "end_s": round(self.segment.end_s, 2),
             "reason": self.reason,
-            "compared_with_plain_words": bool(self.plain_text),
+            "compared_with": self.compared_with,
             "fit": None if self.fit is None else round(self.fit, 3),
             "plain_fit": None if self.plain_fit is None else round(self.plain_fit, 3),
         }
@@ -216,15 +216,16 @@ def _fitting(
             kept.append(segment)
             continue
         clip = stretch(samples, start, end)
-        heard = _text(w for w in plain if start <= w.start_s <= end) or _text(
-            engine.unfiltered().transcribe(clip).words
-        )
+        source: Literal["plain", "unprompted"] = "plain"
+        heard = _text(w for w in plain if start <= w.start_s <= end)
+        if not heard:
+            heard, source = _text(engine.unfiltered().transcribe(clip).words), "unprompted"
         if not heard:
             dropped.append(DroppedEcho(segment, "unheard", fit=engine.fit(clip, [segment.text])[0]))
             continue
-        fit, plain_fit = engine.fit(clip, [segment.text, heard])
-        if fit < plain_fit - settings.echo_margin:
-            dropped.append(DroppedEcho(segment, "fit", heard, fit, plain_fit))
+        fit, heard_fit = engine.fit(clip, [segment.text, heard])
+        if fit < heard_fit - settings.echo_margin:
+            dropped.append(DroppedEcho(segment, "fit", source, fit, heard_fit))
         else:
             kept.append(segment)
     return kept, dropped
