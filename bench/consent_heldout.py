@@ -171,6 +171,7 @@ def held_out_cases() -> list[Case]:
     out += fourth_batch(call)
     out += fifth_batch(call)
     out += sixth_batch(call)
+    out += seventh_batch(call)
     return out
 
 
@@ -723,5 +724,111 @@ def sixth_batch(call: Any) -> list[Case]:
     ]
     for name, line, agent, prospect, layout in objections:
         spec = call(name, quote("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MD", "objected", 2, 3))
+    return out
+
+
+def seventh_batch(call: Any) -> list[Case]:
+    """Twelve calls written at the start of a session, before its changes (a low-band cue for the recogniser and
+    new paraphrases), and measured once after them."""
+    out: list[Case] = []
+
+    def internet(disclosure: str, answer: str = "Sure, what is it?") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, this is Dana with Riverbend Fiber Internet."),
+            (P, "Oh, hi."),
+            (A, disclosure + " We are bringing fiber to your street next month."),
+            (P, answer),
+            (A, "You could get five times your current speed for the same price."),
+            (P, "Tell me more about the installation."),
+        ]
+
+    given = [
+        ("h7-given-mention", "Before we go on, I should mention this call is recorded.", "lanc", "kal16", "stereo"),
+        (
+            "h7-given-protection",
+            "For your protection, everything on this call is being recorded.",
+            "ked_d",
+            "carib",
+            "stereo",
+        ),
+        ("h7-given-taped", "Heads up, our calls are taped for training.", "klatt", "slt_hts", "mono"),
+        (
+            "h7-given-today",
+            "I have to let you know that we are recording our conversation today.",
+            "slt_hts",
+            "nyc",
+            "stereo",
+        ),
+        ("h7-given-office", "Calls with our office get recorded, just so you know.", "annie", "kal_d", "stereo"),
+        ("h7-given-safety", "This line is monitored and recorded for your safety.", "rp", "david", "mono"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, internet(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, this is Dana with Riverbend Fiber Internet."),
+            (P, "Oh, hi."),
+            (A, "We are bringing fiber to your street next month, and the installation is free."),
+            (P, "What speeds do you offer?"),
+            (A, "Plans start at five hundred megabits and go up to two gigabits."),
+            (P, "And the price?"),
+            (A, line + " The basic plan is forty dollars a month."),
+            (P, "Okay."),
+        ]
+
+    lates = [
+        (
+            "h7-late-earlier",
+            "By the way, this call is being recorded, I should have said so earlier.",
+            "kal_d",
+            "lanc",
+            "stereo",
+        ),
+        ("h7-late-forget", "Before I forget, all our calls are recorded.", "mids", "ked_d", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "FL", "late", 6))
+
+    decoys = [
+        (
+            "h7-missing-track",
+            [
+                (A, "Hi, this is Dana with Riverbend Fiber Internet."),
+                (P, "Oh, hi."),
+                (A, "We have a strong track record in your area, and we log every order in our system."),
+                (P, "What are you selling?"),
+                (A, "Fiber internet, five times faster than cable for the same price."),
+                (P, "Maybe later."),
+            ],
+            "slt_hts",
+            "annie",
+            "stereo",
+        ),
+        (
+            "h7-missing-delivery",
+            [
+                (A, "Hi, this is Dana with Riverbend Fiber Internet."),
+                (P, "Oh, hi."),
+                (A, "I will monitor your router delivery and call you when it ships."),
+                (P, "When will that be?"),
+                (A, "Within five working days, and setup takes ten minutes."),
+                (P, "Great, thanks."),
+            ],
+            "kal16",
+            "rp",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h7-objected-hold-on", "Hold on, I do not want this conversation recorded.", "lanc", "rp", "stereo"),
+        ("h7-objected-allowed", "Sorry, you are not allowed to record me.", "ked_d", "carib", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, internet("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "MD", "objected", 2, 3))
     return out
