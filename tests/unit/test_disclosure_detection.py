@@ -76,6 +76,13 @@ DISCLOSURES = [
     "Oh, and we are recording now, by the way.",
     "Sorry, I should say I have been recording since you picked up.",
     "Just so you know, you are speaking on a monitored line.",
+    # on tape, taped; what is said as the thing recorded (library 2026.11-4)
+    "Heads up, our conversation is on tape for a quality check.",
+    "Just so you know, we tape calls like this one.",
+    "Everything we discuss will be recorded for our files.",
+    "Everything we say today is recorded, okay?",
+    # a small model's dropped plural after the bare verb
+    "Our company record call like this one to check on quality.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -118,6 +125,16 @@ DECOYS = [
     "Your call with the bank last week recorded a complaint about fees.",
     "They are recording now at the studio, I will call you later.",
     "The conversation about record sales is on the agenda for our call.",
+    "There is a lot of red tape on this call, sorry about that.",
+    "Grab a tape measure and call me back with the size.",
+    # A known false disclosure: an untied recording word matches "this is a recorded line" at 74 with one far
+    # context word; the threshold (72) stays, since 75 lost a real one ("this call goes to our recording system").
+    pytest.param(
+        "Everything we sell is recorded in the ledger, call us for a copy.",
+        marks=pytest.mark.xfail(strict=True, reason="one far context word lets a 74 fuzzy match through"),
+    ),
+    "What we discuss next is your call plan.",
+    "We record call like a pro, no wait, we make calls like a pro.",
 ]
 OBJECTIONS = [
     "Please don't record this call.",

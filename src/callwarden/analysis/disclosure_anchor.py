@@ -18,7 +18,10 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
   after it the end of the words or an adverb, never an object ("I am recording a podcast");
 - the bare words "record" and "records" are nouns more often than not ("a new company record for training", "we
   keep a record of every call", "record call volumes"): they are tied only as a verb with the call as its object,
-  right after them ("we record every call", "our company records calls like this one").
+  right after them ("we record every call", "our company records calls like this one"; a singular "call" only
+  before "like this", where a small model drops the plural: "our company record call like this one"); "tape"
+  ties that way too ("we tape calls like this one") or, as a noun, next to a call ("our conversation is on
+  tape").
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from callwarden.analysis.disclosure_text import PhraseLibrary, occurrences
 _REACH = 5  # at most this many words between the recording word and its anchor
 _PURPOSE_CONTENT = 1  # other words allowed between a recording word and a purpose
 BARE_NOUNS = frozenset({"record", "records"})
+_TAPE_VERBS = frozenset({"tape", "tapes"})  # nouns too ("on tape"), but then they need a call reference nearby
 _FIRST_PERSON = frozenset({"i", "we"})
 _PROGRESSIVE_AUXILIARIES = frozenset(
     {"am", "are", "have", "has", "been", "be", "will", "shall", "also", "now", "still"}
@@ -38,6 +42,7 @@ _PROGRESSIVE_AUXILIARIES = frozenset(
 _AFTER_NO_OBJECT = frozenset({"now", "since", "right", "today", "as", "while", "so", "and", "but", "just", "too"})
 _OBJECT_LEADS = frozenset({"this", "these", "all", "every", "each", "our", "your", "my", "the"})
 _PLAIN_OBJECTS = frozenset({"calls", "conversations"})
+_SINGULAR_OBJECTS = frozenset({"call", "conversation"})
 _GRAMMAR_TEXT = (
     "a an the this that these those our your my its it all every each is are am be being been was were will would "
     "may might can could shall should must get gets got getting and or in on for of to at with now here today also "
@@ -87,6 +92,8 @@ def _calls_as_object(words: Sequence[str], k: int, spans: list[tuple[int, int]])
     following = words[k + 1 : k + 3]
     if following[:1] and following[0] in _PLAIN_OBJECTS and following[1:2] != ["of"]:
         return not (following[1:] and following[1] in _COMPOUND_NOUNS)
+    if words[k + 1 : k + 2] and words[k + 1] in _SINGULAR_OBJECTS and words[k + 2 : k + 3] == ["like"]:
+        return words[k + 3 : k + 4] in (["this"], ["these"])  # "record call like this one": a dropped plural
     return any(k < start <= k + 3 and all(w in _OBJECT_LEADS for w in words[k + 1 : start]) for start, _ in spans)
 
 
@@ -129,7 +136,8 @@ class Anchors:
         if self.words[k] in BARE_NOUNS:
             return _calls_as_object(self.words, k, self.references)
         return (
-            _tied(self.words, k, self.references, 0)
+            (self.words[k] in _TAPE_VERBS and _calls_as_object(self.words, k, self.references))
+            or _tied(self.words, k, self.references, 0)
             or _tied(self.words, k, self.purposes, _PURPOSE_CONTENT)
             or _passive_subject(self.words, k, self.references)
             or _recording_ourselves(self.words, k)
