@@ -14,6 +14,7 @@ from tests.synth.calls import (
     Voice,
     make_call,
     read_audio,
+    speak,
     tools_missing,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "Voice",
     "make_call",
     "read_audio",
+    "speak",
     "tools_missing",
 ]

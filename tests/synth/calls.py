@@ -189,7 +189,7 @@ def _trim(audio: Floats, rate: int) -> Floats:
     return audio[loud[0] * hop : (loud[-1] + 1) * hop]
 
 
-def _speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
+def speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
     """A trimmed, band-limited, peak-normalised utterance; cached on disk by everything that shapes it."""
     key = json.dumps([_CACHE_VERSION, voice.engine, voice.name, round(voice.speed * speed, 3), text, rate])
     cached = _cache_dir() / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.npy"
@@ -237,7 +237,7 @@ def _prompt_audio(spec: CallSpec) -> Floats | None:
     if isinstance(spec.ivr, Path):
         with tempfile.TemporaryDirectory() as directory:
             return _trim(_to_line(spec.ivr, spec.sample_rate, Path(directory)), spec.sample_rate)
-    return _speak(spec.ivr_voice, spec.ivr, 1.0, spec.sample_rate)
+    return speak(spec.ivr_voice, spec.ivr, 1.0, spec.sample_rate)
 
 
 def _write(samples: Floats, spec: CallSpec, target: Path) -> None:
@@ -270,7 +270,7 @@ def make_call(spec: CallSpec, out_dir: Path, *, seed: int) -> SynthCall:
         voice = turn.voice or (spec.agent_voice if turn.speaker == Speaker.AGENT else spec.prospect_voice)
         jitter = float(rng.uniform(-spec.speed_jitter, spec.speed_jitter)) if spec.speed_jitter else 0.0
         gap = turn.gap_s if turn.gap_s is not None else float(rng.uniform(*spec.gap_range_s))
-        audio = _speak(voice, turn.text, round(turn.speed * (1 + jitter), 2), rate)
+        audio = speak(voice, turn.text, round(turn.speed * (1 + jitter), 2), rate)
         peak = spec.agent_peak_dbfs if turn.speaker == Speaker.AGENT else spec.prospect_peak_dbfs
         audio = audio * 10 ** ((peak + 1.0) / 20)  # snippets are normalised to -1 dBFS peak
         if index == 0:

@@ -3,7 +3,9 @@ as evidence without touching the transcript."""
 
 from __future__ import annotations
 
+import wave
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,16 +13,20 @@ import pytest
 from callwarden.analysis.disclosure import FOCUS_SOURCE, assess_disclosure
 from callwarden.domain.disclosure import DisclosureStatus
 from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import SAMPLE_RATE, AsrResult, AsrStats, Float32Array
 from callwarden.speech.focus import (
     DISCLOSURE_PROMPT,
+    LOW_BAND_FLAG,
     OBJECTION_PROMPT,
+    DroppedEcho,
     FocusedPass,
     FocusSettings,
     focused_pass_mono,
     focused_pass_stereo,
 )
 from callwarden.speech.guards import GuardStats
+from callwarden.speech.speakers import ChannelRoles
 
 
 def words(text: str, start: float, step: float = 0.4) -> list[Word]:
@@ -228,6 +234,7 @@ def test_a_prospect_segment_that_fits_its_sound_far_worse_than_the_plain_words_i
             "compared_with": "plain",
             "fit": -4.4,
             "plain_fit": -1.9,
+            "hearing": "as_recorded",
         }
     ]  # no words: they would escape the card-data purge
     assert assess_disclosure([], focused=result.segments).objection is None
@@ -255,6 +262,7 @@ def test_without_plain_words_the_stretch_is_decoded_unprompted_to_compare_with()
         "compared_with": None,
         "fit": 0,
         "plain_fit": None,
+        "hearing": "as_recorded",
     }
     assert unheard.calls[-1] == (None, pytest.approx(2.9, abs=0.01))  # the stretch, decoded with no prompt
 
@@ -284,3 +292,55 @@ def test_a_prospect_segment_that_says_a_piece_of_the_prompt_over_and_over_is_dro
     honest = FittingEngine({OBJECTION_PROMPT: words("I do not want to be recorded, I do not consent", 5.0)})
     kept = focused_pass_stereo(honest, seconds(60), seconds(60), FocusSettings(), (0, 1), words("I do not", 5.0))
     assert [s.text for s in kept.segments] == ["I do not want to be recorded, I do not consent"]
+
+
+def test_a_second_hearing_is_flagged_and_joins_the_first() -> None:
+    settings = FocusSettings()
+    first = FocusedPass([Segment(Speaker.AGENT, 4.0, 5.0, "this call is being ported")], settings, "e", 1.0)
+    echo = Segment(Speaker.PROSPECT, 6.0, 7.0, "do not record me")
+    second = FocusedPass(
+        [Segment(Speaker.AGENT, 2.0, 3.0, "this call is being recorded")],
+        settings,
+        "e",
+        2.0,
+        [DroppedEcho(echo, "fit", "plain", -4.0, -1.0)],
+    )
+    joined = first.joined(second)
+    assert [s.start_s for s in joined.segments] == [2.0, 4.0]
+    assert [LOW_BAND_FLAG in s.flags for s in joined.segments] == [True, False]
+    assert joined.compute_s == 3.0 and joined.hearings == ("as_recorded", LOW_BAND_FLAG)
+    assert joined.describe()["hearings"] == ["as_recorded", LOW_BAND_FLAG]
+    assert joined.describe()["dropped_echoes"] == [[6.0, 7.0]]
+    assert [d.to_dict()["hearing"] for d in joined.dropped] == [LOW_BAND_FLAG]
+    verdict = assess_disclosure([], focused=joined.segments).verdict
+    assert verdict.status == DisclosureStatus.GIVEN and verdict.at_s == pytest.approx(2.0, abs=0.5)
+
+
+def _line_recording(path: Path, rate: int) -> Path:
+    """Three seconds of two noisy channels at `rate` (what the scripted engine hears does not depend on it)."""
+    samples = (np.random.default_rng(5).standard_normal((rate * 3, 2)) * 3000).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.tobytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rate", "settings", "hearings"),
+    [
+        (8000, FocusSettings(), ("as_recorded", LOW_BAND_FLAG)),
+        (16000, FocusSettings(), ("as_recorded",)),
+        (8000, FocusSettings(low_band_hearing=False), ("as_recorded",)),
+    ],
+)
+def test_only_a_phone_line_recording_is_heard_again_with_its_low_band(
+    tmp_path: Path, rate: int, settings: FocusSettings, hearings: tuple[str, ...]
+) -> None:
+    engine = ScriptedEngine({DISCLOSURE_PROMPT: words("this call is recorded", 1.0)})
+    path = _line_recording(tmp_path / f"call-{rate}.wav", rate)
+    result = transcribe_recording(path, engine, ChannelRoles.vicidial(), focus=settings)
+    assert result.focused is not None and result.focused.hearings == hearings
+    assert sum(LOW_BAND_FLAG in s.flags for s in result.focused.segments) == len(hearings) - 1
+    assert [prompt for prompt, _ in engine.calls].count(DISCLOSURE_PROMPT) == len(hearings)

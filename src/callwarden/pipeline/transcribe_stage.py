@@ -37,6 +37,7 @@ class TranscribeStage:
             f"{engine.model} | {engine.version} | dropped speech decoded again"
             f" | consent focus {self._focus.window_s:g} s{utterances}"
             f", prompt echoes over {self._focus.echo_margin:g} dropped"
+            f"{', line audio heard again with its low band' if self._focus.low_band_hearing else ''}"
         )
         self._lock = threading.Lock()
 

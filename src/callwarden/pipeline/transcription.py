@@ -28,6 +28,7 @@ from callwarden.speech.coverage import Gap, untranscribed_speech
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
 from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
 from callwarden.speech.gapfill import FilledGap, fill_gaps
+from callwarden.speech.lowband import NARROWBAND_MAX_HZ, restore_low_band
 from callwarden.speech.mono import separate_mono
 from callwarden.speech.roles import assign_roles, mono_segments
 from callwarden.speech.speakers import ChannelRoles, merge_channel_segments, suppress_bleed
@@ -115,6 +116,12 @@ def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
     return norm > 0.0 and float(np.dot(a, b)) / norm > DUAL_MONO_CORRELATION
 
 
+def _hear_low_band(focus: FocusSettings, source_rate: int) -> bool:
+    """Whether the focused pass hears the opening a second time with the low band restored: only where the
+    recording came from a phone line (encoded at 8 kHz or less) and the settings ask for it."""
+    return focus.low_band_hearing and 0 < source_rate <= NARROWBAND_MAX_HZ
+
+
 def transcribe_recording(
     source: AudioSource,
     engine: AsrEngine,
@@ -151,6 +158,11 @@ def transcribe_recording(
             pair_order = (agent, 1 - agent)
             plain = results[1 - agent].words
             focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order, plain)
+            if _hear_low_band(focus, audio.source_rate):
+                agent_side, prospect_side = (restore_low_band(pair[c], SAMPLE_RATE) for c in pair_order)
+                focused = focused.joined(
+                    focused_pass_stereo(engine, agent_side, prospect_side, focus, pair_order, plain)
+                )
     else:
         mono = np.ascontiguousarray(audio.samples[0])
         energy = frame_energy(mono, SAMPLE_RATE)
@@ -161,7 +173,13 @@ def transcribe_recording(
         segments = mono_segments(separation, results[0].words, assignment)
         layout, confidence = "mono", assignment.confidence
         gaps = untranscribed_speech(energy, 0, segments, channel=None)
-        focused = focused_pass_mono(engine, mono, segments, focus) if focus is not None and focus.enabled else None
+        focused = None
+        if focus is not None and focus.enabled:
+            focused = focused_pass_mono(engine, mono, segments, focus)
+            if _hear_low_band(focus, audio.source_rate):
+                focused = focused.joined(
+                    focused_pass_mono(engine, restore_low_band(mono, SAMPLE_RATE), segments, focus)
+                )
     return Transcription(
         segments=segments,
         layout=layout,
