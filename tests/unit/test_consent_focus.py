@@ -13,6 +13,7 @@ import pytest
 from callwarden.analysis.disclosure import FOCUS_SOURCE, assess_disclosure
 from callwarden.domain.disclosure import DisclosureStatus
 from callwarden.domain.transcript import Segment, Speaker, Word
+from callwarden.pipeline import transcription
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import SAMPLE_RATE, AsrResult, AsrStats, Float32Array
 from callwarden.speech.focus import (
@@ -344,3 +345,18 @@ def test_only_a_phone_line_recording_is_heard_again_with_its_low_band(
     assert result.focused is not None and result.focused.hearings == hearings
     assert sum(LOW_BAND_FLAG in s.flags for s in result.focused.segments) == len(hearings) - 1
     assert [prompt for prompt, _ in engine.calls].count(DISCLOSURE_PROMPT) == len(hearings)
+
+
+def test_only_the_opening_the_pass_hears_is_restored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: list[int] = []
+    restore = transcription.restore_low_band
+
+    def measured(samples: Float32Array, rate: int) -> Float32Array:
+        sizes.append(samples.size)
+        return restore(samples, rate)
+
+    monkeypatch.setattr(transcription, "restore_low_band", measured)
+    engine = ScriptedEngine({DISCLOSURE_PROMPT: words("this call is recorded", 0.2)})
+    path = _line_recording(tmp_path / "call.wav", 8000)  # three seconds
+    transcribe_recording(path, engine, ChannelRoles.vicidial(), focus=FocusSettings(window_s=1.0))
+    assert sizes == [2 * SAMPLE_RATE, 2 * SAMPLE_RATE]  # the 1 s window and a second of padding, per channel

@@ -25,7 +25,7 @@ from callwarden.audio.probe import AudioSource
 from callwarden.domain.transcript import Segment, Speaker
 from callwarden.speech.activity import frame_energy
 from callwarden.speech.coverage import Gap, untranscribed_speech
-from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult
+from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, stretch
 from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
 from callwarden.speech.gapfill import FilledGap, fill_gaps
 from callwarden.speech.lowband import NARROWBAND_MAX_HZ, restore_low_band
@@ -122,6 +122,12 @@ def _hear_low_band(focus: FocusSettings, source_rate: int) -> bool:
     return focus.low_band_hearing and 0 < source_rate <= NARROWBAND_MAX_HZ
 
 
+def _low_band_opening(samples: np.ndarray, focus: FocusSettings) -> np.ndarray:
+    """The part of a channel the focused pass hears (its window and a second more for the echo check's padding),
+    with the low band restored: restoring a two-hour channel would cost memory for nothing."""
+    return restore_low_band(stretch(samples, 0.0, focus.window_s + 1.0), SAMPLE_RATE)
+
+
 def transcribe_recording(
     source: AudioSource,
     engine: AsrEngine,
@@ -159,7 +165,7 @@ def transcribe_recording(
             plain = results[1 - agent].words
             focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order, plain)
             if _hear_low_band(focus, audio.source_rate):
-                agent_side, prospect_side = (restore_low_band(pair[c], SAMPLE_RATE) for c in pair_order)
+                agent_side, prospect_side = (_low_band_opening(pair[c], focus) for c in pair_order)
                 focused = focused.joined(
                     focused_pass_stereo(engine, agent_side, prospect_side, focus, pair_order, plain)
                 )
@@ -177,9 +183,7 @@ def transcribe_recording(
         if focus is not None and focus.enabled:
             focused = focused_pass_mono(engine, mono, segments, focus)
             if _hear_low_band(focus, audio.source_rate):
-                focused = focused.joined(
-                    focused_pass_mono(engine, restore_low_band(mono, SAMPLE_RATE), segments, focus)
-                )
+                focused = focused.joined(focused_pass_mono(engine, _low_band_opening(mono, focus), segments, focus))
     return Transcription(
         segments=segments,
         layout=layout,
