@@ -6,9 +6,7 @@ consent-focused ASR pass over the opening of the call (``speech.focus``): a seco
 disclosure wording that hears "this call is being recorded" where the plain pass heard "this call is being
 ported", and the prospect's "don't record me" where the plain pass heard "don't report me". Its words are only
 extra evidence for disclosure and objection detection: they never replace the transcript, and every hit or
-objection they give says so (``evidence.source = "focused_pass"``). On a phone-line recording the pass hears the
-opening twice, the second time with the line's lost low band restored; evidence is sought within each hearing on
-its own, never in words joined across the two, and says which hearing it came from (``evidence.hearing``).
+objection they give says so (``evidence.source = "focused_pass"``).
 """
 
 from __future__ import annotations
@@ -28,7 +26,7 @@ from callwarden.domain.disclosure import (
     Objection,
     decide,
 )
-from callwarden.domain.transcript import LOW_BAND_FLAG, Segment, Speaker
+from callwarden.domain.transcript import Segment, Speaker
 
 FOCUS_SOURCE = "focused_pass"
 
@@ -47,16 +45,8 @@ class DisclosureAssessment:
         return {"disclosure": self.verdict.to_dict(), "objection": self.objection.to_dict() if self.objection else None}
 
 
-def _hearings(focused: Sequence[Segment]) -> list[tuple[str, list[Segment]]]:
-    """The focused pass's segments by hearing. The hearings overlap in time, so words joined across them would
-    read as neither; each is searched on its own."""
-    low_band = [segment for segment in focused if LOW_BAND_FLAG in segment.flags]
-    as_recorded = [segment for segment in focused if LOW_BAND_FLAG not in segment.flags]
-    return [(name, group) for name, group in (("as_recorded", as_recorded), (LOW_BAND_FLAG, low_band)) if group]
-
-
-def _focused_evidence(evidence: Any, hearing: str) -> dict[str, Any]:
-    return {**dict(evidence), "source": FOCUS_SOURCE, "hearing": hearing}
+def _from_focused_pass(hit: DisclosureHit) -> DisclosureHit:
+    return replace(hit, evidence={**dict(hit.evidence), "source": FOCUS_SOURCE})
 
 
 def assess_disclosure(
@@ -71,20 +61,14 @@ def assess_disclosure(
     verdict under `policy`."""
     policy = policy or DisclosurePolicy()
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
-    hearings = _hearings(focused)
-    extra = [
-        replace(hit, evidence=_focused_evidence(hit.evidence, hearing))
-        for hearing, group in hearings
-        for hit in detect_disclosures(group, library)
-    ]
+    extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
     verbal = merge_hits(detect_disclosures(segments, library), extra)
     objections = [detect_objection(segments, library, verbal)]
     # Only words the transcript's turns put in the prospect's mouth: a mono word outside every turn is unknown,
     # and the biased pass turned an agent's "for the record" into "no record" there (bench/consent.py).
-    for hearing, group in hearings:
-        prospect = [segment for segment in group if segment.speaker == Speaker.PROSPECT]
-        if prospect and (heard := detect_objection(prospect, library)) is not None:
-            objections.append(replace(heard, evidence=_focused_evidence(heard.evidence, hearing)))
+    prospect = [segment for segment in focused if segment.speaker == Speaker.PROSPECT]
+    if prospect and (heard := detect_objection(prospect, library)) is not None:
+        objections.append(replace(heard, evidence={**dict(heard.evidence), "source": FOCUS_SOURCE}))
     objection = min((o for o in objections if o is not None), key=lambda o: o.at_s, default=None)
     consents = detect_consent_answers(segments, verbal, library, policy.consent_window_s)
     hits = tuple(sorted([*verbal, *ivr_hits], key=lambda h: h.at_s))

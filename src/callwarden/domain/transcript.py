@@ -38,11 +38,6 @@ class Word:
         return cls(raw["text"], float(raw["start_s"]), float(raw["end_s"]), float(raw["probability"]))
 
 
-# A segment of the consent-focused pass's second hearing, on a phone-line recording with its low band restored
-# (``speech.focus``): evidence is found within one hearing at a time and says which (``analysis.disclosure``).
-LOW_BAND_FLAG = "low_band"
-
-
 @dataclass(frozen=True)
 class Segment:
     """A stretch of one speaker's speech; ``channel`` is the source channel (None for mono separation)."""

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-from callwarden.domain.transcript import LOW_BAND_FLAG, Segment, Speaker, Word
+from callwarden.domain.transcript import Segment, Speaker, Word
 from callwarden.speech.activity import speech_spans
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, Float32Array, stretch, transcribe_stretch
 
@@ -40,6 +40,7 @@ _FIT_PAD_S = 0.5  # audio and plain words this far around a segment are what it 
 _FIT_MAX_S = 30.0  # one Whisper window: longer segments are kept unchecked
 _LOOP_WORDS = 4  # a run of this many prompt words said twice in one segment is the prompt looping
 _WORD = re.compile(r"[a-z']+")
+LOW_BAND_FLAG = "low_band"  # a segment of the second hearing, on the recording with its low band restored
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class DroppedEcho:
             "compared_with": self.compared_with,
             "fit": None if self.fit is None else round(self.fit, 3),
             "plain_fit": None if self.plain_fit is None else round(self.plain_fit, 3),
-            "hearing": LOW_BAND_FLAG if LOW_BAND_FLAG in self.segment.flags else "as_recorded",
+            "hearing": "low_band" if LOW_BAND_FLAG in self.segment.flags else "as_recorded",
         }
 
 
