@@ -295,6 +295,23 @@ def test_a_prospect_segment_that_says_a_piece_of_the_prompt_over_and_over_is_dro
     assert [s.text for s in kept.segments] == ["I do not want to be recorded, I do not consent"]
 
 
+@pytest.mark.parametrize(
+    ("said", "dropped"),
+    [
+        ("Stop recording. Stop recording. Stop recording. Stop recording.", True),
+        ("Stop recording. Stop recording. Stop recording.", True),
+        ("Stop recording, stop recording! I said no.", False),
+        ("No, stop recording. I do not consent.", False),
+    ],
+)
+def test_a_short_piece_of_the_prompt_said_three_times_is_a_loop(said: str, dropped: bool) -> None:
+    """Two prompt words over and over (no four in a row twice) are the prompt looping; said twice, a person."""
+    engine = FittingEngine({OBJECTION_PROMPT: words(said, 11.0)}, fits={said: 0.0})
+    result = focused_pass_stereo(engine, seconds(60), seconds(60), FocusSettings(), (0, 1), words("sorry", 11.0))
+    assert [d.reason for d in result.dropped] == (["loop"] if dropped else [])
+    assert [s.text for s in result.segments if s.speaker == Speaker.PROSPECT] == ([] if dropped else [said])
+
+
 def test_a_second_hearing_is_flagged_and_joins_the_first() -> None:
     settings = FocusSettings()
     first = FocusedPass([Segment(Speaker.AGENT, 4.0, 5.0, "this call is being ported")], settings, "e", 1.0)

@@ -39,6 +39,7 @@ _UTTERANCE_PAD_S = 0.3
 _FIT_PAD_S = 0.5  # audio and plain words this far around a segment are what it is checked against
 _FIT_MAX_S = 30.0  # one Whisper window: longer segments are kept unchecked
 _LOOP_WORDS = 4  # a run of this many prompt words said twice in one segment is the prompt looping
+_SHORT_LOOP_TIMES = 3  # ... and a two-word piece of the prompt said this often
 _WORD = re.compile(r"[a-z']+")
 LOW_BAND_FLAG = "low_band"  # a segment of the second hearing, on the recording with its low band restored
 
@@ -206,12 +207,20 @@ def _text(words: Iterable[Word]) -> str:
     return " ".join(w.text.strip() for w in words).strip()
 
 
+def _says_again(said: list[str], given: list[str], length: int, times: int) -> bool:
+    """Whether some run of `length` words of `given` occurs at least `times` times in `said`."""
+    pieces = {tuple(given[i : i + length]) for i in range(len(given) - length + 1)}
+    runs = [tuple(said[i : i + length]) for i in range(len(said) - length + 1)]
+    return any(runs.count(piece) >= times for piece in pieces)
+
+
 def _loops_on(text: str, prompt: str) -> bool:
-    """Whether `text` says some run of ``_LOOP_WORDS`` words of `prompt` at least twice."""
+    """Whether `text` says some run of ``_LOOP_WORDS`` words of `prompt` at least twice, or a two-word piece of
+    it three times or more: "Stop recording. Stop recording. Stop recording. ..." over a prospect's "Sorry, you
+    are not allowed to record me" (bench/consent.py, h7-objected-allowed) repeats no four prompt words, and a
+    person who says "stop recording, stop recording!" says it twice."""
     said, given = _WORD.findall(text.lower()), _WORD.findall(prompt.lower())
-    pieces = {tuple(given[i : i + _LOOP_WORDS]) for i in range(len(given) - _LOOP_WORDS + 1)}
-    runs = [tuple(said[i : i + _LOOP_WORDS]) for i in range(len(said) - _LOOP_WORDS + 1)]
-    return any(runs.count(piece) >= 2 for piece in pieces)
+    return _says_again(said, given, _LOOP_WORDS, 2) or _says_again(said, given, 2, _SHORT_LOOP_TIMES)
 
 
 def _fitting(
