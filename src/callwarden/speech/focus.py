@@ -42,6 +42,7 @@ _LOOP_WORDS = 4  # a run of this many prompt words said twice in one segment is 
 _SHORT_LOOP_TIMES = 3  # ... and a two-word piece of the prompt said this often
 _WORD = re.compile(r"[a-z']+")
 LOW_BAND_FLAG = "low_band"  # a segment of the second hearing, on the recording with its low band restored
+AS_RECORDED = "as_recorded"  # the first hearing, of the recording as it is
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,8 @@ class FocusSettings:
 @dataclass(frozen=True)
 class DroppedEcho:
     """A focused prospect segment taken for the prompt's echo, and why: ``loop`` (it says four prompt words
-    twice), ``unheard`` (without the prompt the model hears nothing there) or ``fit`` (its words fit the audio
-    much worse than what was heard there without the prompt)."""
+    twice, or two of them three times), ``unheard`` (without the prompt the model hears nothing there) or ``fit``
+    (its words fit the audio much worse than what was heard there without the prompt)."""
 
     segment: Segment
     reason: Literal["loop", "unheard", "fit"]
@@ -84,7 +85,7 @@ class DroppedEcho:
             "compared_with": self.compared_with,
             "fit": None if self.fit is None else round(self.fit, 3),
             "plain_fit": None if self.plain_fit is None else round(self.plain_fit, 3),
-            "hearing": "low_band" if LOW_BAND_FLAG in self.segment.flags else "as_recorded",
+            "hearing": LOW_BAND_FLAG if LOW_BAND_FLAG in self.segment.flags else AS_RECORDED,
         }
 
 
@@ -97,7 +98,7 @@ class FocusedPass:
     engine: str
     compute_s: float
     dropped: list[DroppedEcho] = field(default_factory=list)
-    hearings: tuple[str, ...] = ("as_recorded",)
+    hearings: tuple[str, ...] = (AS_RECORDED,)
 
     def joined(self, low_band: FocusedPass) -> FocusedPass:
         """This pass with a second hearing of the same opening, its low band restored, whose segments (kept and
@@ -188,7 +189,7 @@ def _grouped(words: Sequence[tuple[Speaker, Word]], channel: int | None) -> list
             speaker=speaker,
             start_s=group[0].start_s,
             end_s=group[-1].end_s,
-            text=" ".join(w.text.strip() for w in group),
+            text=_text(group),
             words=tuple(group),
             channel=channel,
         )
