@@ -52,7 +52,7 @@ _GRAMMAR = frozenset(_GRAMMAR_TEXT.split())
 _PARTICIPLES = frozenset({"recorded", "monitored", "taped"})
 _AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "being", "been"})
 _PREPOSITIONS = frozenset({"with", "to", "from", "between", "about", "on", "at", "in"})
-_CALLS = frozenset({"call", "calls", "conversation", "conversations", "chat"})
+_CALLS = _PLAIN_OBJECTS | _SINGULAR_OBJECTS | {"chat"}
 _QUALIFIER_CONTENT = 2  # content words the phrase after a call may hold ("with our sales team")
 _COMPOUND_NOUNS = frozenset({"plan", "plans", "back", "center", "centre", "list", "history", "log", "logs", "of"})
 
@@ -87,13 +87,14 @@ def _recording_ourselves(words: Sequence[str], k: int) -> bool:
 
 
 def _calls_as_object(words: Sequence[str], k: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether the bare "record(s)" at `k` takes the call as its object: a plural "calls" right after it, or a
-    call reference after nothing but determiners ("record all our calls")."""
-    following = words[k + 1 : k + 3]
+    """Whether the bare "record(s)" at `k` takes the call as its object: a plural "calls" right after it, a
+    singular one before "like this" (a dropped plural), or a call reference after nothing but determiners
+    ("record all our calls")."""
+    following = words[k + 1 : k + 4]
     if following[:1] and following[0] in _PLAIN_OBJECTS and following[1:2] != ["of"]:
-        return not (following[1:] and following[1] in _COMPOUND_NOUNS)
-    if words[k + 1 : k + 2] and words[k + 1] in _SINGULAR_OBJECTS and words[k + 2 : k + 3] == ["like"]:
-        return words[k + 3 : k + 4] in (["this"], ["these"])  # "record call like this one": a dropped plural
+        return not (following[1:2] and following[1] in _COMPOUND_NOUNS)
+    if following[:1] and following[0] in _SINGULAR_OBJECTS and following[1:2] == ["like"]:
+        return following[2:3] in (["this"], ["these"])
     return any(k < start <= k + 3 and all(w in _OBJECT_LEADS for w in words[k + 1 : start]) for start, _ in spans)
 
 
