@@ -1,7 +1,7 @@
 """Low-band restoration benchmark: what putting back the 60-300 Hz band a phone line cuts does to tiny.en.
 
 Each sentence is spoken by each voice (espeak-ng variants, flite, festival), band-limited to 300-3400 Hz at
-8 kHz as a phone line carries it (``tests.synth.speak``), resampled to 16 kHz as the pipeline decodes it, and
+8 kHz as a phone line carries it (``tests.synth.speak``), resampled to 16 kHz by the pipeline's decoder, and
 transcribed twice by the pipeline's engine in the same run: as recorded (the baseline) and with
 ``speech.lowband.restore_low_band``. Word error rates overall and per voice, how many utterances each hearing
 got right where the other did not, and what the restoration costs against the decoding it feeds.
@@ -12,11 +12,13 @@ Usage: ``python bench/lowband.py [--quick]``. One JSON object on stdout; progres
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import statistics
 import sys
 import time
+import wave
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ import numpy as np
 from tests.synth import Voice, speak
 
 from callwarden.analysis.wer import wer
+from callwarden.audio.decode import decode_channels
 from callwarden.speech.engine import SAMPLE_RATE, AsrSettings, FasterWhisperEngine, describe_model
 from callwarden.speech.lowband import restore_low_band
 
@@ -54,11 +57,16 @@ SENTENCES = [
 
 
 def to_engine_rate(line: np.ndarray) -> np.ndarray:
-    """8 kHz line samples at 16 kHz, by FFT interpolation (band-limited: nothing above 4 kHz appears)."""
-    spectrum = np.fft.rfft(line)
-    padded = np.zeros(line.size + 1, dtype=complex)
-    padded[: spectrum.size] = spectrum
-    return (np.fft.irfft(padded, 2 * line.size) * 2).astype(np.float32)
+    """8 kHz line samples at 16 kHz as the pipeline decodes a recording: written as a 16-bit WAV, read back by
+    ``decode_channels`` (PyAV's resampler)."""
+    wav = io.BytesIO()
+    with wave.open(wav, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(LINE_RATE)
+        out.writeframes(np.clip(np.round(line * 32767), -32768, 32767).astype("<i2").tobytes())
+    wav.seek(0)
+    return decode_channels(wav, target_rate=SAMPLE_RATE).samples[0]
 
 
 def main() -> None:

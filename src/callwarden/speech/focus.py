@@ -105,7 +105,7 @@ class FocusedPass:
         dropped) are flagged ``low_band``: a disclosure or objection heard in either counts.
 
         Restoring the band changes what tiny.en hears on line audio more than it improves it (word error rate
-        0.259 -> 0.245 on ten synthetic voices at 8 kHz, 22 utterances better and 18 worse; bench/lowband.py),
+        0.271 -> 0.261 on ten synthetic voices at 8 kHz, 21 utterances better and 21 worse; bench/lowband.py),
         so the second hearing is joined to the first, not put in its place: held-out consent accuracy 0.73 ->
         0.79 on 67 calls, with no decoy heard as a disclosure and no false objection (bench/consent.py)."""
 
