@@ -37,6 +37,13 @@ HELD_OUT_VOICES = {
     "kal_d": Voice("festival", "kal_diphone"),
     "ked_d": Voice("festival", "ked_diphone"),
     "slt_hts": Voice("festival", "cmu_us_slt_arctic_hts"),
+    # espeak-ng's named variants on dialects the tuning part does not use, added with the eighth batch
+    "mike": Voice("espeak-ng", "en-us-nyc+Mike"),
+    "steph": Voice("espeak-ng", "en-gb-x-rp+Steph"),
+    "gene": Voice("espeak-ng", "en-029+Gene"),
+    "alicia": Voice("espeak-ng", "en-gb-scotland+Alicia"),
+    "lee": Voice("espeak-ng", "en-gb-x-gbcwmd+Lee"),
+    "andy": Voice("espeak-ng", "en-gb-x-gbclan+Andy"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -172,6 +179,7 @@ def held_out_cases() -> list[Case]:
     out += fifth_batch(call)
     out += sixth_batch(call)
     out += seventh_batch(call)
+    out += eighth_batch(call)
     return out
 
 
@@ -830,5 +838,111 @@ def seventh_batch(call: Any) -> list[Case]:
     ]
     for name, line, agent, prospect, layout in objections:
         spec = call(name, internet("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MD", "objected", 2, 3))
+    return out
+
+
+def eighth_batch(call: Any) -> list[Case]:
+    """Twelve calls in six voices new to the benchmark, written at the start of a session before its changes (more
+    hearings of a noisy line's opening) and measured before and after them, nothing tuned on them."""
+    out: list[Case] = []
+
+    def warranty(disclosure: str, answer: str = "Okay, go ahead.") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Marcus from Summit Auto Protection."),
+            (P, "Hello?"),
+            (A, disclosure + " I am calling about the warranty on your car."),
+            (P, answer),
+            (A, "Your factory coverage ends soon, and we can extend it for five more years."),
+            (P, "How much would that cost?"),
+        ]
+
+    given = [
+        (
+            "h8-given-our-records",
+            "Quick heads up, I am recording this call for our records.",
+            "mike",
+            "steph",
+            "stereo",
+        ),
+        (
+            "h8-given-keep-track",
+            "This phone call will be recorded so we can keep track of your request.",
+            "gene",
+            "alicia",
+            "mono",
+        ),
+        (
+            "h8-given-made",
+            "Just letting you know, a recording is made of this call for quality purposes.",
+            "lee",
+            "andy",
+            "stereo",
+        ),
+        ("h8-given-every-call", "We keep a recording of every call, including this one.", "alicia", "mike", "mono"),
+        ("h8-given-say-today", "So you are aware, what we say today will be recorded.", "andy", "gene", "stereo"),
+        ("h8-given-protect", "Our company records all phone calls to protect you and us.", "steph", "lee", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, warranty(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Marcus from Summit Auto Protection."),
+            (P, "Hello?"),
+            (A, "I am calling about the warranty on your car, your factory coverage ends soon."),
+            (P, "What would an extension cover?"),
+            (A, "The engine, the transmission and the electrics, with roadside help included."),
+            (P, "And how long does it last?"),
+            (A, line + " The plan runs for five years."),
+            (P, "I see."),
+        ]
+
+    lates = [
+        ("h8-late-should-say", "Oh, and I should say this call is being recorded.", "gene", "steph", "stereo"),
+        ("h8-late-forgot", "One thing I forgot, our calls are recorded for training.", "lee", "mike", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "FL", "late", 6))
+
+    decoys = [
+        (
+            "h8-missing-address",
+            [
+                (A, "Hello, this is Marcus from Summit Auto Protection."),
+                (P, "Hello?"),
+                (A, "I can record your new address in our files, and your car has a clean service record."),
+                (P, "Why are you calling?"),
+                (A, "Your factory coverage ends soon, and we can extend it for five more years."),
+                (P, "Not interested, thanks."),
+            ],
+            "mike",
+            "alicia",
+            "stereo",
+        ),
+        (
+            "h8-missing-on-record",
+            [
+                (A, "Hello, this is Marcus from Summit Auto Protection."),
+                (P, "Hello?"),
+                (A, "Your service history is on record, and the manager will call you back this week."),
+                (P, "About what?"),
+                (A, "An extension of the warranty on your car, at a lower price than the dealer."),
+                (P, "Fine, have him call."),
+            ],
+            "steph",
+            "gene",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h8-objected-never-said", "Whoa, I never said you could record me, cut that out.", "andy", "lee", "stereo"),
+        ("h8-objected-switch-off", "Can you switch the recorder off? I do not want it on.", "alicia", "andy", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, warranty("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "MD", "objected", 2, 3))
     return out
