@@ -96,6 +96,9 @@ DECOYS = [
     "Your medical records are safe with us, quality matters.",
     "It's a matter of public record that we call everyone.",
     "We monitor your energy usage on this line.",
+    # a recording word is no context of itself: tiny.en's words for a decoy in bench/consent.py (missing-monitor-decoy)
+    "Low contrast, we can also have tremendous monitoring and may be monitor at low charge.",
+    "We can also add home monitoring and it may be monitored at no charge.",
     "I recorded a song for my daughter's training.",
     "Our records indicate your account is past due, please call.",
     "We had record sales this quarter thanks to calls like this one.",
@@ -162,6 +165,9 @@ OBJECTIONS = [
     "No, no, I am not okay, just any recording.",
 ]
 NOT_OBJECTIONS = [
+    # "the record" is a noun, not a recording one could object to (tiny.en's words in bench/consent.py,
+    # missing-record-high: "no" before it had made it a negated "do not record this")
+    "How much would my place go for? No, the record. So, on your feet.",
     "I don't mind being recorded.",
     "That's fine, you can record it.",
     "I do consent.",

@@ -4,7 +4,8 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
 ("our records show", "a track record"). A disclosure hit therefore needs all of:
 - a recording word (record/recorded/recording/monitor…, or an ASR garble of recorded/recording such as
   "recorder", "re corded", "recoded") that no decoy pattern ("our records", "record high"…) covers;
-- a context word (call, line, conversation, quality, training, consent, purposes…) near it;
+- a context word (call, line, conversation, quality, training, consent, purposes…) near it, not a form of the
+  recording word itself ("home monitoring ... monitor");
 - no negation right before it ("this call is not recorded" discloses nothing; "if you do not want to be
   recorded" is an offer, not a denial), and no other object after it ("recording a podcast");
 - a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
@@ -61,6 +62,7 @@ _DENIAL_REACH = 3  # a negation this many words before the recording word denies
 _ARTICLES = frozenset({"a", "an"})
 _CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
 _OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
+_ROOT_LETTERS = 5  # "recor", "monit": the recording words' forms share this many first letters
 
 
 def _denied(words: Sequence[str], k: int) -> bool:
@@ -76,6 +78,12 @@ def _other_object(words: Sequence[str], k: int) -> bool:
     or "an" ("I am recording a podcast", "your call last week recorded a complaint"): no call is recorded."""
     after = words[k + 1 : k + 1 + _OBJECT_REACH]
     return bool(after) and after[0] in _ARTICLES and not _CALL_NOUNS & set(after[1:])
+
+
+def _same_root(word: str, other: str) -> bool:
+    """Whether two words are forms of one verb ("monitoring", "monitor"): a recording word is no context of itself,
+    or "we offer home monitoring and may monitor it at no charge" would say what is recorded."""
+    return word[:_ROOT_LETTERS] == other[:_ROOT_LETTERS]
 
 
 def _threshold(*, garbled: bool, backed: bool, noun: bool) -> float:
@@ -136,7 +144,11 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             if found is None or k in vetoed or _denied(words, k) or _other_object(words, k):
                 continue
             canonical, garbled = found
-            near = words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
+            near = [
+                w
+                for w in words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
+                if not _same_root(w, word)
+            ]
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))
             score, phrase, offset = _best(window, library.disclosure)
