@@ -36,7 +36,7 @@ bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/consent.py
-	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/lowband.py
+	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/line_hearings.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction.py --with-audio
 	PYTHONPATH=.:bench HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction_review_rate.py
 

@@ -4,8 +4,10 @@ as evidence without touching the transcript."""
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from callwarden.pipeline import transcription
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import SAMPLE_RATE, AsrResult, AsrStats, Float32Array
 from callwarden.speech.focus import (
+    DENOISED_FLAG,
     DISCLOSURE_PROMPT,
     LOW_BAND_FLAG,
     OBJECTION_PROMPT,
@@ -25,6 +28,7 @@ from callwarden.speech.focus import (
     FocusSettings,
     focused_pass_mono,
     focused_pass_stereo,
+    hearing_of,
 )
 from callwarden.speech.guards import GuardStats
 from callwarden.speech.speakers import ChannelRoles
@@ -312,7 +316,7 @@ def test_a_short_piece_of_the_prompt_said_three_times_is_a_loop(said: str, dropp
     assert [s.text for s in result.segments if s.speaker == Speaker.PROSPECT] == ([] if dropped else [said])
 
 
-def test_a_second_hearing_is_flagged_and_joins_the_first() -> None:
+def test_later_hearings_are_flagged_with_their_names_and_join_the_first() -> None:
     settings = FocusSettings()
     first = FocusedPass([Segment(Speaker.AGENT, 4.0, 5.0, "this call is being ported")], settings, "e", 1.0)
     echo = Segment(Speaker.PROSPECT, 6.0, 7.0, "do not record me")
@@ -323,15 +327,21 @@ def test_a_second_hearing_is_flagged_and_joins_the_first() -> None:
         2.0,
         [DroppedEcho(echo, "fit", "plain", -4.0, -1.0)],
     )
-    joined = first.joined(second)
-    assert [s.start_s for s in joined.segments] == [2.0, 4.0]
-    assert [LOW_BAND_FLAG in s.flags for s in joined.segments] == [True, False]
-    assert joined.compute_s == 3.0 and joined.hearings == ("as_recorded", LOW_BAND_FLAG)
-    assert joined.describe()["hearings"] == ["as_recorded", LOW_BAND_FLAG]
+    third = FocusedPass([Segment(Speaker.PROSPECT, 8.0, 9.0, "okay")], settings, "e", 0.5)
+    joined = first.joined(second, LOW_BAND_FLAG).joined(third, DENOISED_FLAG)
+    assert [s.start_s for s in joined.segments] == [2.0, 4.0, 8.0]
+    assert [hearing_of(s) for s in joined.segments] == [LOW_BAND_FLAG, "as_recorded", DENOISED_FLAG]
+    assert joined.compute_s == 3.5 and joined.hearings == ("as_recorded", LOW_BAND_FLAG, DENOISED_FLAG)
+    assert joined.describe()["hearings"] == ["as_recorded", LOW_BAND_FLAG, DENOISED_FLAG]
     assert joined.describe()["dropped_echoes"] == [[6.0, 7.0]]
     assert [d.to_dict()["hearing"] for d in joined.dropped] == [LOW_BAND_FLAG]
     verdict = assess_disclosure([], focused=joined.segments).verdict
     assert verdict.status == DisclosureStatus.GIVEN and verdict.at_s == pytest.approx(2.0, abs=0.5)
+
+
+def test_an_unknown_hearing_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="'treble'"):
+        FocusSettings(line_hearings=(LOW_BAND_FLAG, "treble"))
 
 
 def _line_recording(path: Path, rate: int) -> Path:
@@ -348,32 +358,39 @@ def _line_recording(path: Path, rate: int) -> Path:
 @pytest.mark.parametrize(
     ("rate", "settings", "hearings"),
     [
-        (8000, FocusSettings(), ("as_recorded", LOW_BAND_FLAG)),
+        (8000, FocusSettings(), ("as_recorded", LOW_BAND_FLAG, DENOISED_FLAG)),
         (16000, FocusSettings(), ("as_recorded",)),
-        (8000, FocusSettings(low_band_hearing=False), ("as_recorded",)),
+        (8000, FocusSettings(line_hearings=(LOW_BAND_FLAG,)), ("as_recorded", LOW_BAND_FLAG)),
+        (8000, FocusSettings(line_hearings=()), ("as_recorded",)),
     ],
 )
-def test_only_a_phone_line_recording_is_heard_again_with_its_low_band(
+def test_only_a_phone_line_recording_is_heard_again(
     tmp_path: Path, rate: int, settings: FocusSettings, hearings: tuple[str, ...]
 ) -> None:
     engine = ScriptedEngine({DISCLOSURE_PROMPT: words("this call is recorded", 1.0)})
     path = _line_recording(tmp_path / f"call-{rate}.wav", rate)
     result = transcribe_recording(path, engine, ChannelRoles.vicidial(), focus=settings)
     assert result.focused is not None and result.focused.hearings == hearings
-    assert sum(LOW_BAND_FLAG in s.flags for s in result.focused.segments) == len(hearings) - 1
+    assert sorted(hearing_of(s) for s in result.focused.segments) == sorted(hearings)
     assert [prompt for prompt, _ in engine.calls].count(DISCLOSURE_PROMPT) == len(hearings)
 
 
-def test_only_the_opening_the_pass_hears_is_restored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    sizes: list[int] = []
-    restore = transcription.restore_low_band
+def test_only_the_opening_the_pass_hears_is_treated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes: dict[str, list[int]] = {"restore_low_band": [], "reduce_noise": []}
 
-    def measured(samples: Float32Array, rate: int) -> Float32Array:
-        sizes.append(samples.size)
-        return restore(samples, rate)
+    def measuring(name: str) -> Callable[..., Float32Array]:
+        treat = getattr(transcription, name)
 
-    monkeypatch.setattr(transcription, "restore_low_band", measured)
+        def measured(samples: Float32Array, *args: Any) -> Float32Array:
+            sizes[name].append(samples.size)
+            return cast(Float32Array, treat(samples, *args))
+
+        return measured
+
+    for name in sizes:
+        monkeypatch.setattr(transcription, name, measuring(name))
     engine = ScriptedEngine({DISCLOSURE_PROMPT: words("this call is recorded", 0.2)})
     path = _line_recording(tmp_path / "call.wav", 8000)  # three seconds
     transcribe_recording(path, engine, ChannelRoles.vicidial(), focus=FocusSettings(window_s=1.0))
-    assert sizes == [2 * SAMPLE_RATE, 2 * SAMPLE_RATE]  # the 1 s window and a second of padding, per channel
+    opening = 2 * SAMPLE_RATE  # the 1 s window and a second of padding
+    assert sizes == {"restore_low_band": [opening] * 4, "reduce_noise": [opening] * 2}  # two hearings, two channels

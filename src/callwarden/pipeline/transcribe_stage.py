@@ -33,11 +33,13 @@ class TranscribeStage:
         self._focus = focus or FocusSettings()
         self.engine = engine.name
         utterances = " per utterance" if self._focus.per_utterance else ""
+        hearings = self._focus.line_hearings
+        again = f", line audio heard again: {' and '.join(hearings)}" if hearings else ""
         self.version = (
             f"{engine.model} | {engine.version} | dropped speech decoded again"
             f" | consent focus {self._focus.window_s:g} s{utterances}"
             f", prompt echoes over {self._focus.echo_margin:g} dropped"
-            f"{', line audio heard again with its low band' if self._focus.low_band_hearing else ''}"
+            f"{again}"
         )
         self._lock = threading.Lock()
 

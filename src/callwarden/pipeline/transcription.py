@@ -25,8 +25,15 @@ from callwarden.audio.probe import AudioSource
 from callwarden.domain.transcript import Segment, Speaker
 from callwarden.speech.activity import frame_energy
 from callwarden.speech.coverage import Gap, untranscribed_speech
+from callwarden.speech.denoise import reduce_noise
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, stretch
-from callwarden.speech.focus import FocusedPass, FocusSettings, focused_pass_mono, focused_pass_stereo
+from callwarden.speech.focus import (
+    DENOISED_FLAG,
+    FocusedPass,
+    FocusSettings,
+    focused_pass_mono,
+    focused_pass_stereo,
+)
 from callwarden.speech.gapfill import FilledGap, fill_gaps
 from callwarden.speech.lowband import NARROWBAND_MAX_HZ, restore_low_band
 from callwarden.speech.mono import separate_mono
@@ -116,16 +123,20 @@ def is_dual_mono(left: np.ndarray, right: np.ndarray) -> bool:
     return norm > 0.0 and float(np.dot(a, b)) / norm > DUAL_MONO_CORRELATION
 
 
-def _hear_low_band(focus: FocusSettings, source_rate: int) -> bool:
-    """Whether the focused pass hears the opening a second time with the low band restored: only where the
-    recording came from a phone line (encoded at 8 kHz or less) and the settings ask for it."""
-    return focus.low_band_hearing and 0 < source_rate <= NARROWBAND_MAX_HZ
+def _line_hearings(focus: FocusSettings, source_rate: int) -> tuple[str, ...]:
+    """How the focused pass hears the opening again besides as recorded: only where the recording came from a
+    phone line (encoded at 8 kHz or less), as the settings ask."""
+    return focus.line_hearings if 0 < source_rate <= NARROWBAND_MAX_HZ else ()
 
 
-def _low_band_opening(samples: np.ndarray, focus: FocusSettings) -> np.ndarray:
-    """The part of a channel the focused pass hears (its window and a second more for the echo check's padding),
-    with the low band restored: restoring a two-hour channel would cost memory for nothing."""
-    return restore_low_band(stretch(samples, 0.0, focus.window_s + 1.0), SAMPLE_RATE)
+def _heard_opening(samples: np.ndarray, focus: FocusSettings, hearing: str) -> np.ndarray:
+    """The part of a channel the focused pass hears (its window and a second more for the echo check's padding)
+    as `hearing` hears it: low band restored, after the noise is turned down for ``denoised``. Only the opening:
+    treating a two-hour channel would cost memory for nothing."""
+    opening = stretch(samples, 0.0, focus.window_s + 1.0)
+    if hearing == DENOISED_FLAG:
+        opening = reduce_noise(opening)
+    return restore_low_band(opening, SAMPLE_RATE)
 
 
 def transcribe_recording(
@@ -164,11 +175,10 @@ def transcribe_recording(
             pair_order = (agent, 1 - agent)
             plain = results[1 - agent].words
             focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order, plain)
-            if _hear_low_band(focus, audio.source_rate):
-                agent_side, prospect_side = (_low_band_opening(pair[c], focus) for c in pair_order)
-                focused = focused.joined(
-                    focused_pass_stereo(engine, agent_side, prospect_side, focus, pair_order, plain)
-                )
+            for hearing in _line_hearings(focus, audio.source_rate):
+                agent_side, prospect_side = (_heard_opening(pair[c], focus, hearing) for c in pair_order)
+                again = focused_pass_stereo(engine, agent_side, prospect_side, focus, pair_order, plain)
+                focused = focused.joined(again, hearing)
     else:
         mono = np.ascontiguousarray(audio.samples[0])
         energy = frame_energy(mono, SAMPLE_RATE)
@@ -182,8 +192,9 @@ def transcribe_recording(
         focused = None
         if focus is not None and focus.enabled:
             focused = focused_pass_mono(engine, mono, segments, focus)
-            if _hear_low_band(focus, audio.source_rate):
-                focused = focused.joined(focused_pass_mono(engine, _low_band_opening(mono, focus), segments, focus))
+            for hearing in _line_hearings(focus, audio.source_rate):
+                again = focused_pass_mono(engine, _heard_opening(mono, focus, hearing), segments, focus)
+                focused = focused.joined(again, hearing)
     return Transcription(
         segments=segments,
         layout=layout,
