@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import wave
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -121,6 +121,51 @@ def test_focused_objection_counts_and_says_where_it_came_from() -> None:
     found = assess_disclosure(transcript, focused=focused)
     assert found.verdict.status == DisclosureStatus.OBJECTED
     assert found.objection is not None and found.objection.evidence["source"] == FOCUS_SOURCE
+
+
+def heard_in(hearing: str | None, *said: Segment) -> list[Segment]:
+    """Focused segments as a hearing of the pass gives them: flagged with its name, none for the first."""
+    return [replace(s, flags=(hearing,)) if hearing else s for s in said]
+
+
+DISCLOSED = [segment(Speaker.AGENT, "this call is recorded for quality", 1.0)]
+
+
+def test_with_several_hearings_an_objection_one_hearing_alone_heard_does_not_count() -> None:
+    focused = [
+        *heard_in(None, *DISCLOSED, segment(Speaker.PROSPECT, "i do not record it", 3.0)),
+        *heard_in(LOW_BAND_FLAG, *DISCLOSED, segment(Speaker.PROSPECT, "hi how are you recording this", 3.1)),
+        *heard_in(DENOISED_FLAG, *DISCLOSED, segment(Speaker.PROSPECT, "hi how you recording this", 3.0)),
+    ]
+    found = assess_disclosure(DISCLOSED, focused=focused)
+    assert found.objection is None and found.verdict.status == DisclosureStatus.GIVEN
+    assert [o.at_s for o in found.unconfirmed] == [3.0]  # a doubt a person should listen to
+    assert found.to_report()["unconfirmed_objections"][0]["evidence"]["heard_elsewhere"] == 0
+
+
+def test_an_objection_two_hearings_heard_counts_from_the_first_of_them() -> None:
+    focused = [
+        *heard_in(None, segment(Speaker.PROSPECT, "i do not record it", 3.0)),  # an echo, alone at 3 s
+        *heard_in(None, segment(Speaker.PROSPECT, "i do not want to be recorded turn it off", 9.2)),
+        *heard_in(LOW_BAND_FLAG, segment(Speaker.PROSPECT, "you have one it is called recorded", 9.1)),
+        *heard_in(DENOISED_FLAG, segment(Speaker.PROSPECT, "i do not want to call recorded turn it off", 9.1)),
+    ]
+    found = assess_disclosure(DISCLOSED, focused=focused)
+    assert found.verdict.status == DisclosureStatus.OBJECTED
+    assert found.objection is not None and found.objection.at_s == pytest.approx(9.1)
+    assert found.objection.evidence["source"] == FOCUS_SOURCE and found.objection.evidence["heard_elsewhere"] == 1
+    assert [o.at_s for o in found.unconfirmed] == [3.0]
+
+
+def test_the_transcript_backs_an_objection_one_hearing_heard() -> None:
+    transcript = [*DISCLOSED, segment(Speaker.PROSPECT, "do not record me", 7.0)]
+    focused = [
+        *heard_in(None, segment(Speaker.PROSPECT, "hold on do not record me", 6.1)),
+        *heard_in(LOW_BAND_FLAG, segment(Speaker.PROSPECT, "hold on to the report", 6.0)),
+    ]
+    found = assess_disclosure(transcript, focused=focused)
+    assert found.objection is not None and found.objection.at_s == pytest.approx(6.1)
+    assert found.objection.evidence["source"] == FOCUS_SOURCE and found.objection.evidence["heard_elsewhere"] == 1
 
 
 def test_focused_agent_words_never_object() -> None:

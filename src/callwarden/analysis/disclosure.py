@@ -17,7 +17,7 @@ from typing import Any
 
 from callwarden.analysis.disclosure_match import detect_disclosures, merge_hits
 from callwarden.analysis.disclosure_text import PhraseLibrary
-from callwarden.analysis.objection import detect_consent_answers, detect_objection
+from callwarden.analysis.objection import detect_consent_answers, detect_objections
 from callwarden.domain.disclosure import (
     DisclosureHit,
     DisclosureMethod,
@@ -29,6 +29,7 @@ from callwarden.domain.disclosure import (
 from callwarden.domain.transcript import Segment, Speaker
 
 FOCUS_SOURCE = "focused_pass"
+CORROBORATION_S = 2.0  # an objection heard by another hearing or the transcript this close is the same one
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,53 @@ class DisclosureAssessment:
     objection: Objection | None
     hits: tuple[DisclosureHit, ...]
     library_version: str
+    # objections one hearing of the focused pass alone heard: not acted on, but a person should listen
+    unconfirmed: tuple[Objection, ...] = ()
 
     def to_report(self) -> dict[str, Any]:
-        """The report's ``disclosure`` and ``objection`` fields."""
-        return {"disclosure": self.verdict.to_dict(), "objection": self.objection.to_dict() if self.objection else None}
+        """The report's ``disclosure``, ``objection`` and ``unconfirmed_objections`` fields."""
+        return {
+            "disclosure": self.verdict.to_dict(),
+            "objection": self.objection.to_dict() if self.objection else None,
+            "unconfirmed_objections": [o.to_dict() for o in self.unconfirmed],
+        }
 
 
 def _from_focused_pass(hit: DisclosureHit) -> DisclosureHit:
     return replace(hit, evidence={**dict(hit.evidence), "source": FOCUS_SOURCE})
+
+
+def _focused_objections(
+    focused: Sequence[Segment], library: PhraseLibrary, plain: Sequence[Objection]
+) -> tuple[list[Objection], list[Objection]]:
+    """The objections the focused pass heard in the prospect's words, each marked as such: those that count and
+    those that do not count for want of a second hearing.
+
+    Only words the transcript's turns put in the prospect's mouth count: a mono word outside every turn is unknown,
+    and the biased pass turned an agent's "for the record" into "no record" there (bench/consent.py). Where the
+    pass heard the opening more than once (``speech.focus`` flags each later hearing's segments with its name, so
+    segments with the same flags are one hearing), an objection counts only when the transcript or another
+    hearing heard one within ``CORROBORATION_S`` of it: the objection prompt makes any one hearing say its words
+    over a question ("Hi, how are you recording this?" as "I do not record it", "Tell me more about the
+    installation" as "I will be seated. Stop recording."), but no two of them did so at one moment, while every
+    objection the pass found in bench/consent.py but one was heard twice or more (the one: "Whoa, I never said you
+    could record me, cut that out" as "Stop recording. Stop recording.", the prompt's words, right by luck). One
+    hearing alone is a doubt, and a doubt goes to a person: those come back as the second list."""
+    hearings: dict[tuple[str, ...], list[Segment]] = {}
+    for segment in focused:
+        hearings.setdefault(segment.flags, [])
+        if segment.speaker == Speaker.PROSPECT:
+            hearings[segment.flags].append(segment)
+    heard = {flags: detect_objections(turns, library) for flags, turns in hearings.items() if turns}
+    found: list[Objection] = []
+    unconfirmed: list[Objection] = []
+    for flags, objections in heard.items():
+        others = [*plain, *(o for other, group in heard.items() if other != flags for o in group)]
+        for objection in objections:
+            backing = sum(abs(o.at_s - objection.at_s) <= CORROBORATION_S for o in others)
+            evidence = {**dict(objection.evidence), "source": FOCUS_SOURCE, "heard_elsewhere": backing}
+            (found if backing or len(hearings) == 1 else unconfirmed).append(replace(objection, evidence=evidence))
+    return found, unconfirmed
 
 
 def assess_disclosure(
@@ -63,17 +103,14 @@ def assess_disclosure(
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
     extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
     verbal = merge_hits(detect_disclosures(segments, library), extra)
-    objections = [detect_objection(segments, library, verbal)]
-    # Only words the transcript's turns put in the prospect's mouth: a mono word outside every turn is unknown,
-    # and the biased pass turned an agent's "for the record" into "no record" there (bench/consent.py).
-    prospect = [segment for segment in focused if segment.speaker == Speaker.PROSPECT]
-    if prospect and (heard := detect_objection(prospect, library)) is not None:
-        objections.append(replace(heard, evidence={**dict(heard.evidence), "source": FOCUS_SOURCE}))
-    objection = min((o for o in objections if o is not None), key=lambda o: o.at_s, default=None)
+    plain = detect_objections(segments, library, verbal)
+    backed, unconfirmed = _focused_objections(focused, library, plain)
+    objection = min([*plain, *backed], key=lambda o: o.at_s, default=None)
     consents = detect_consent_answers(segments, verbal, library, policy.consent_window_s)
     hits = tuple(sorted([*verbal, *ivr_hits], key=lambda h: h.at_s))
     if policy.require_explicit_yes:  # an IVR prompt's answer comes after the prompt: look for it too
         ivr = [h for h in hits if h.method == DisclosureMethod.IVR]
         consents += detect_consent_answers(segments, ivr, library, policy.consent_window_s)
     verdict = decide(hits, objection, policy, consents)
-    return DisclosureAssessment(verdict, objection, hits, library.version)
+    unsure = tuple(sorted(unconfirmed, key=lambda o: o.at_s))
+    return DisclosureAssessment(verdict, objection, hits, library.version, unsure)

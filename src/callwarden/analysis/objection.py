@@ -96,6 +96,16 @@ def detect_objection(
     disclosures: Sequence[DisclosureHit] = (),
 ) -> Objection | None:
     """The prospect's first objection to being recorded, or None."""
+    return min(detect_objections(segments, library, disclosures), key=lambda o: o.at_s, default=None)
+
+
+def detect_objections(
+    segments: Sequence[Segment],
+    library: PhraseLibrary | None = None,
+    disclosures: Sequence[DisclosureHit] = (),
+) -> list[Objection]:
+    """Every objection to being recorded: the first in each run of prospect words, each acknowledgement of one by
+    the agent, and each refusal of a consent question; in time order."""
     library = library or PhraseLibrary.shipped()
     found: list[Objection] = []
     for run in runs_of(tokens_of(segments, _PROSPECT_SIDE), segments):
@@ -128,7 +138,7 @@ def detect_objection(
     for kind, answer in answers(segments, disclosures, library, window_s=10.0):
         if kind == "refusal":
             found.append(Objection(answer.at_s, {**dict(answer.evidence), "reason": "refused_consent_question"}))
-    return min(found, key=lambda o: o.at_s) if found else None
+    return sorted(found, key=lambda o: o.at_s)
 
 
 def answers(

@@ -72,6 +72,8 @@ class ConsentAssessment:
         found += [f"calling_hours_{verdict.status}" for verdict in self.hours]
         if self.jurisdiction.uncertain:
             found.append("jurisdiction_uncertain")
+        if self.disclosure.unconfirmed and self.status != "objected":
+            found.append("objection_unconfirmed")  # one hearing heard the prospect object: a person should listen
         return tuple(dict.fromkeys(found))
 
     @property
