@@ -12,6 +12,10 @@ from callwarden.pipeline.transcribe_stage import CONSENT_FOCUS, TRANSCRIPT
 from callwarden.rules.loader import Rules
 from callwarden.speech.focus import FocusedPass
 
+# How the verdict is reached from the evidence; 2: a focused-pass objection needs a second hearing or the
+# transcript behind it, and one without is flagged for a person instead (analysis.disclosure)
+DECISION_VERSION = 2
+
 
 class ConsentStage:
     """Jurisdiction, disclosure, objection and calling hours for every call with a transcript.
@@ -27,7 +31,7 @@ class ConsentStage:
     def __init__(self, rules: Rules, policies: ConsentPolicies) -> None:
         self._rules = rules
         self._policies = policies
-        self.version = f"1 | rules {rules.rules_version} | policy {policies.version}"
+        self.version = f"{DECISION_VERSION} | rules {rules.rules_version} | policy {policies.version}"
 
     def able_to_run(self, given: StageInput) -> bool:
         """Every call is judged; a call without audio has no disclosure and is judged on that."""
