@@ -33,6 +33,7 @@ from callwarden.analysis.disclosure_text import (
     covered,
     recording_word,
     runs_of,
+    same_stem,
     sentence_start,
     tokens_of,
 )
@@ -62,7 +63,6 @@ _DENIAL_REACH = 3  # a negation this many words before the recording word denies
 _ARTICLES = frozenset({"a", "an"})
 _CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
 _OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
-_ROOT_LETTERS = 5  # "recor", "monit": the recording words' forms share this many first letters
 
 
 def _denied(words: Sequence[str], k: int) -> bool:
@@ -78,12 +78,6 @@ def _other_object(words: Sequence[str], k: int) -> bool:
     or "an" ("I am recording a podcast", "your call last week recorded a complaint"): no call is recorded."""
     after = words[k + 1 : k + 1 + _OBJECT_REACH]
     return bool(after) and after[0] in _ARTICLES and not _CALL_NOUNS & set(after[1:])
-
-
-def _same_root(word: str, other: str) -> bool:
-    """Whether two words are forms of one verb ("monitoring", "monitor"): a recording word is no context of itself,
-    or "we offer home monitoring and may monitor it at no charge" would say what is recorded."""
-    return word[:_ROOT_LETTERS] == other[:_ROOT_LETTERS]
 
 
 def _threshold(*, garbled: bool, backed: bool, noun: bool) -> float:
@@ -147,7 +141,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
             near = [
                 w
                 for w in words[max(0, k - _CONTEXT_SPAN) : k] + words[k + 1 : k + 1 + _CONTEXT_SPAN]
-                if not _same_root(w, word)
+                if not same_stem(w, word)
             ]
             lo, hi = max(0, k - _WINDOW_BEFORE), min(len(words), k + 1 + _WINDOW_AFTER)
             window = " ".join(canonical if i == k else words[i] for i in range(lo, hi))

@@ -46,6 +46,8 @@ _SPELLING = {"ok": "okay", "cannot": "can not", "dont": "do not", "im": "i am", 
 _SENTENCE_END = re.compile(r"[.?!]$")
 _GARBLE_TARGETS = ("recorded", "recording")
 _GARBLE_SIMILARITY = 0.8
+_STEM_LETTERS = 5  # a shorter stem is no evidence that two words are one
+_SUFFIXES = ("ing", "ed", "er", "s")
 
 
 def normalise(text: str) -> list[str]:
@@ -228,3 +230,17 @@ def recording_word(word: str, library: PhraseLibrary) -> tuple[str, bool] | None
             if Levenshtein.normalized_similarity(word, target) >= _GARBLE_SIMILARITY:
                 return target, True
     return None
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _STEM_LETTERS:
+            return word[: -len(suffix)]
+    return word
+
+
+def same_stem(a: str, b: str) -> bool:
+    """Two forms of one word ("record", "recording", "recorded"): the same stem of ``_STEM_LETTERS`` letters or
+    more once a suffix is off."""
+    stem = _stem(a)
+    return len(stem) >= _STEM_LETTERS and stem == _stem(b)

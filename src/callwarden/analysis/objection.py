@@ -21,6 +21,7 @@ from callwarden.analysis.disclosure_text import (
     normalise,
     recording_word,
     runs_of,
+    same_stem,
     sentence_start,
     tokens_of,
 )
@@ -38,8 +39,6 @@ _FUNCTION_TEXT = (
     "please with of on for call"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
-_STEM_LETTERS = 5
-_SUFFIXES = ("ing", "ed", "er", "s")
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 
@@ -63,7 +62,7 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     for word in phrase.split():
         if word in _FUNCTION_WORDS:
             continue
-        if not any(Levenshtein.normalized_similarity(word, w) >= 0.75 or _same_stem(word, w) for w in words):
+        if not any(Levenshtein.normalized_similarity(word, w) >= 0.75 or same_stem(word, w) for w in words):
             return False
     return True
 
@@ -74,20 +73,6 @@ def _agreeing(window: list[str], phrases: Sequence[str]) -> list[str]:
     the recording", which it does not say, and was dropped, though "do not record me" fits it."""
     negated = _negated(window)
     return [p for p in phrases if _content_present(p, window) and (negated or not _negated(p.split()))]
-
-
-def _stem(word: str) -> str:
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _STEM_LETTERS:
-            return word[: -len(suffix)]
-    return word
-
-
-def _same_stem(a: str, b: str) -> bool:
-    """Two forms of one word ("record", "recording", "recorded"): the same stem of ``_STEM_LETTERS`` letters or
-    more once a suffix is off."""
-    stem = _stem(a)
-    return len(stem) >= _STEM_LETTERS and stem == _stem(b)
 
 
 def detect_objection(
