@@ -44,6 +44,13 @@ HELD_OUT_VOICES = {
     "alicia": Voice("espeak-ng", "en-gb-scotland+Alicia"),
     "lee": Voice("espeak-ng", "en-gb-x-gbcwmd+Lee"),
     "andy": Voice("espeak-ng", "en-gb-x-gbclan+Andy"),
+    # six more named variants, added with the ninth batch
+    "edward": Voice("espeak-ng", "en-us+edward"),
+    "belinda": Voice("espeak-ng", "en-gb-x-rp+belinda"),
+    "quincy": Voice("espeak-ng", "en-029+quincy"),
+    "robert": Voice("espeak-ng", "en-gb-scotland+robert"),
+    "shelby": Voice("espeak-ng", "en-us-nyc+shelby"),
+    "benjamin": Voice("espeak-ng", "en-gb-x-gbcwmd+benjamin"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -180,6 +187,7 @@ def held_out_cases() -> list[Case]:
     out += sixth_batch(call)
     out += seventh_batch(call)
     out += eighth_batch(call)
+    out += ninth_batch(call)
     return out
 
 
@@ -945,4 +953,93 @@ def eighth_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, warranty("This call is recorded for quality.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "MD", "objected", 2, 3))
+    return out
+
+
+def ninth_batch(call: Any) -> list[Case]:
+    """Twelve calls in six more voices, written at the start of a session before its changes (how a mono call's
+    voices are named and which wishes count as objections) and measured before and after them, nothing tuned on
+    them. Four objections, two of them on mono calls, since a mono objection was the kind that change is about."""
+    out: list[Case] = []
+
+    def solar(disclosure: str, answer: str = "Alright.") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi there, Priya speaking, from Bluesky Solar."),
+            (P, "Yes?"),
+            (A, disclosure + " We are putting panels on homes in your street this spring."),
+            (P, answer),
+            (A, "Most homes save about a third on their power bill in the first year."),
+            (P, "What does it cost to start?"),
+        ]
+
+    given = [
+        ("h9-given-heads-up", "Heads up, this line records everything we say.", "edward", "belinda", "stereo"),
+        ("h9-given-saved", "The call today is saved as a recording for training.", "quincy", "robert", "mono"),
+        ("h9-given-may-be", "This conversation may be recorded for quality assurance.", "shelby", "benjamin", "stereo"),
+        ("h9-given-im-recording", "Just so you know, I am recording our conversation.", "belinda", "quincy", "mono"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, solar(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi there, Priya speaking, from Bluesky Solar."),
+            (P, "Yes?"),
+            (A, "We are putting panels on homes in your street this spring, at no cost up front."),
+            (P, "How does that work?"),
+            (A, "You pay a fixed monthly amount that is lower than your power bill today."),
+            (P, "And who maintains the panels?"),
+            (A, line + " We do, for twenty years."),
+            (P, "Okay."),
+        ]
+
+    lates = [
+        ("h9-late-mention", "I should mention that we record these calls.", "robert", "shelby", "stereo"),
+        ("h9-late-by-the-way", "By the way, our chat is being recorded.", "benjamin", "edward", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "WA", "late", 6))
+
+    decoys = [
+        (
+            "h9-missing-usage",
+            [
+                (A, "Hi there, Priya speaking, from Bluesky Solar."),
+                (P, "Yes?"),
+                (A, "Your meter records how much power you use, and last summer was a record high."),
+                (P, "So what?"),
+                (A, "Panels on your roof would cover most of that usage."),
+                (P, "Not now, thanks."),
+            ],
+            "edward",
+            "quincy",
+            "stereo",
+        ),
+        (
+            "h9-missing-log",
+            [
+                (A, "Hi there, Priya speaking, from Bluesky Solar."),
+                (P, "Yes?"),
+                (A, "I will note your interest in our log and have a surveyor visit your roof."),
+                (P, "When would that be?"),
+                (A, "Any weekday next week, in the morning or the afternoon."),
+                (P, "Thursday morning works."),
+            ],
+            "belinda",
+            "robert",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h9-objected-rather-not", "I would rather you did not record me, thank you.", "shelby", "edward", "mono"),
+        ("h9-objected-no-tapes", "Hold on, I do not want any recording of this.", "quincy", "benjamin", "stereo"),
+        ("h9-objected-not-allowed", "You are not allowed to record me.", "robert", "belinda", "mono"),
+        ("h9-objected-off-please", "Please turn your recorder off.", "benjamin", "shelby", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, solar("Calls with us are recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "PA", "objected", 2, 3))
     return out
