@@ -163,6 +163,9 @@ OBJECTIONS = [
     "No recording of me, please.",
     "I do not want the recording of me kept.",
     "No, no, I am not okay, just any recording.",
+    "I'd like not to be recorded.",
+    # tiny.en's words for "I would like this call not to be recorded" (bench/consent_heldout.py)
+    "I would like to call not to be recorded.",
 ]
 NOT_OBJECTIONS = [
     # "the record" is a noun, not a recording one could object to (tiny.en's words in bench/consent.py,
@@ -187,6 +190,7 @@ NOT_OBJECTIONS = [
     "I never record my shows.",
     "Can you keep the recording going for my notes?",
     "Did you start the recording yet?",
+    "I would like a copy of the recording.",
 ]
 
 
@@ -247,6 +251,21 @@ def test_objections_are_found(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_OBJECTIONS)
 def test_non_objections_and_negated_negations(text: str) -> None:
     assert detect_objection([seg(text, P)], LIB) is None
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "If you would prefer not to be recorded, let me know.",
+        "If you would rather not be recorded, just say so.",
+        "Would you like not to be recorded?",
+    ],
+)
+def test_an_offer_not_to_record_is_no_objection_even_from_an_unnamed_voice(offer: str) -> None:
+    """In a mono call whose voices went unnamed the agent's offer reaches the detector as unknown speech: a wish
+    said of "you" is not the speaker's own."""
+    assert detect_objection([seg(offer, U)], LIB) is None
+    assert detect_objection([seg(offer.replace("you would", "I would").replace("Would you", "I would"), U)], LIB)
 
 
 def test_agent_words_are_never_an_objection() -> None:

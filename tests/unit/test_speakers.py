@@ -223,6 +223,27 @@ def test_one_voice_is_named_only_on_one_sided_evidence() -> None:
     assert assign_roles((), []).roles == {}
 
 
+@pytest.mark.parametrize(
+    "objection",
+    [
+        "I would like this call not to be recorded.",
+        "Please stop recording.",
+        "Turn the recorder off.",
+        "I do not consent.",
+        "Don't record me.",
+    ],
+)
+def test_one_voice_that_also_objects_is_not_named_the_agent(objection: str) -> None:
+    """A mono call the separation heard as one voice: the disclosure is the agent's, an objection to the recording
+    is the prospect's, so the voice is both and stays unknown (and its objection can count) instead of being named
+    the agent, whose words cannot object."""
+    alone = (ClusterSpan(0, 0.0, 9.0, 1.0),)
+    said = words(f"Hi, this is Mark from SunBright Solar, this call is being recorded. {objection}", 0, 9)
+    assert assign_roles(alone, said).role(0) == U
+    disclosure_only = words("Hi, this is Mark from SunBright Solar, this call is being recorded.", 0, 9)
+    assert assign_roles(alone, disclosure_only).role(0) == A
+
+
 def test_mono_segments_carry_words_roles_and_confidence() -> None:
     said = [*words("this is Mark from Acme on a recorded line", 0.0, 4.0), *words("who is this", 4.5, 6.0)]
     separation = MonoSeparation(SPANS, 2, 0.8, 8.0)

@@ -72,7 +72,19 @@ def _agreeing(window: list[str], phrases: Sequence[str]) -> list[str]:
     Filtering before choosing the best phrase, not after: "do not keep recording me" scored best against "stop
     the recording", which it does not say, and was dropped, though "do not record me" fits it."""
     negated = _negated(window)
-    return [p for p in phrases if _content_present(p, window) and (negated or not _negated(p.split()))]
+    offered = "you" in window and "i" not in window
+    return [
+        p
+        for p in phrases
+        if _content_present(p, window) and (negated or not _negated(p.split())) and not (offered and _own_wish(p))
+    ]
+
+
+def _own_wish(phrase: str) -> bool:
+    """Whether `phrase` is the speaker's own wish ("i would rather not be recorded"): said of "you" with no "i"
+    ("if you would rather not be recorded, tell me", "would you like not to be recorded?") it is the agent's offer,
+    which in a mono call whose voices went unnamed reaches this detector as an unknown speaker's words."""
+    return phrase.split()[0] == "i"
 
 
 def detect_objection(

@@ -71,7 +71,12 @@ _PROSPECT_CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
             3,
             r"\b(?:don t|do not|stop) call(?:ing)? (?:me|here)\b|\b(?:take|put) me (?:off|on) (?:your|the)\b",
         ),
-        ("do not record", 2, r"\b(?:don t|do not) record\b"),
+        (
+            "objects to the recording",
+            2,
+            r"\b(?:don t|do not) record\b|\bnot (?:to )?be(?:ing)? recorded\b|\bstop (?:the )?recording\b"
+            r"|\b(?:turn|switch) (?:that|it|the recording|the recorder) off\b|\bi do not consent\b",
+        ),
         (
             "answers to their name",
             2,
