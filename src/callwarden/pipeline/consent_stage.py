@@ -13,8 +13,9 @@ from callwarden.rules.loader import Rules
 from callwarden.speech.focus import FocusedPass
 
 # How the verdict is reached from the evidence; 2: a focused-pass objection needs a second hearing or the
-# transcript behind it, and one without is flagged for a person instead (analysis.disclosure)
-DECISION_VERSION = 2
+# transcript behind it, and one without is flagged for a person instead (analysis.disclosure); 3: a first-person
+# wish said of "you" ("if you would rather not be recorded") is the agent's offer, no objection (analysis.objection)
+DECISION_VERSION = 3
 
 
 class ConsentStage:

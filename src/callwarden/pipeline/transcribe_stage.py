@@ -8,6 +8,7 @@ from callwarden.pipeline.stage import StageInput, StageOutput, json_artifact
 from callwarden.pipeline.transcription import transcribe_recording
 from callwarden.speech.engine import AsrEngine
 from callwarden.speech.focus import FocusSettings
+from callwarden.speech.roles import ROLE_CUES_VERSION
 from callwarden.speech.speakers import ChannelRoles
 
 TRANSCRIPT = "transcript"
@@ -39,7 +40,7 @@ class TranscribeStage:
             f"{engine.model} | {engine.version} | dropped speech decoded again"
             f" | consent focus {self._focus.window_s:g} s{utterances}"
             f", prompt echoes over {self._focus.echo_margin:g} dropped"
-            f"{again}"
+            f"{again} | mono roles {ROLE_CUES_VERSION}"
         )
         self._lock = threading.Lock()
 

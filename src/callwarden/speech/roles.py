@@ -20,6 +20,9 @@ from callwarden.speech.mono import ClusterSpan, MonoSeparation
 
 FloatArray = npt.NDArray[np.float64]
 
+# Which cues name the voices; 2: any objection to the recording is a prospect cue, not only "do not record"
+ROLE_CUES_VERSION = 2
+
 # (cue, weight, pattern) over lower-cased words without punctuation. Weight 3: a cue only one side says;
 # 1: a hint. Patterns stay inside one stretch of one voice, so a phrase never spans two speakers.
 _AGENT_CUES: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
