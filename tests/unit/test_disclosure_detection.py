@@ -268,6 +268,11 @@ def test_an_offer_not_to_record_is_no_objection_even_from_an_unnamed_voice(offer
     assert detect_objection([seg(offer.replace("you would", "I would").replace("Would you", "I would"), U)], LIB)
 
 
+def test_a_wish_in_the_prospects_own_words_counts_though_the_i_was_lost() -> None:
+    objection = detect_objection([seg("You know, would rather not be recorded.", P)], LIB)
+    assert objection is not None and objection.evidence["phrase"] == "i would rather not be recorded"
+
+
 def test_agent_words_are_never_an_objection() -> None:
     assert detect_objection([seg("I can stop the recording if you like.", A)], LIB) is None
 

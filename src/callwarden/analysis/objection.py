@@ -67,12 +67,14 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     return True
 
 
-def _agreeing(window: list[str], phrases: Sequence[str]) -> list[str]:
+def _agreeing(window: list[str], phrases: Sequence[str], unnamed: bool = False) -> list[str]:
     """The phrases that may match `window`: every content word present, and a negation where the phrase has one.
     Filtering before choosing the best phrase, not after: "do not keep recording me" scored best against "stop
-    the recording", which it does not say, and was dropped, though "do not record me" fits it."""
+    the recording", which it does not say, and was dropped, though "do not record me" fits it. In an `unnamed`
+    voice's words (mono, roles unknown) a wish said of "you" only is the agent's offer (``_own_wish``); in the
+    prospect's own words it stays theirs, whose "I'd" the recogniser may have lost."""
     negated = _negated(window)
-    offered = "you" in window and "i" not in window
+    offered = unnamed and "you" in window and "i" not in window
     return [
         p
         for p in phrases
@@ -115,7 +117,8 @@ def detect_objections(
             first = sentence_start(run, k)
             lo, hi = min(first, max(0, k - _WINDOW_BEFORE)), min(len(words), k + 5)
             window_words = words[lo:hi]
-            score, phrase = best_aligned(window_words, _agreeing(window_words, library.objection))
+            unnamed = run[k].speaker == Speaker.UNKNOWN
+            score, phrase = best_aligned(window_words, _agreeing(window_words, library.objection, unnamed))
             negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
             needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
             if score < needed or cancelled(window_words, library):
