@@ -53,7 +53,10 @@ def test_compliance_sees_placeholders_never_the_card_and_plays_the_redacted_audi
     page.wait_for_url(f"{card_server.url}/calls")
     page.goto(f"{card_server.url}/calls/{call['id']}")
     body = page.inner_text("body")
-    assert "[CREDIT_CARD]" in body
+    # which placeholder depends on the words tiny.en heard, and its int8 kernels differ by CPU: where this test was
+    # written it heard the four groups of 4242 (a card); on an AVX2-only AMD EPYC, five groups (20 digits, no card
+    # by Luhn, redacted as an account number). Either way the number is a placeholder and its digits are nowhere.
+    assert re.search(r"\[(?:CREDIT_CARD|BANK_ACCOUNT)\]", body), body
     assert not CARD_DIGITS.search(body), "the card number appears nowhere on the page"
     assert page.get_attribute("#player", "src") == f"/api/v1/calls/{call['id']}/audio"
     served = page.request.get(f"{card_server.url}/api/v1/calls/{call['id']}/audio", headers={"Range": "bytes=0-3"})
