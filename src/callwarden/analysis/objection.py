@@ -67,26 +67,20 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     return True
 
 
-def _agreeing(window: list[str], phrases: Sequence[str], unnamed: bool = False) -> list[str]:
+def _agreeing(window: list[str], phrases: Sequence[str], unnamed: bool) -> list[str]:
     """The phrases that may match `window`: every content word present, and a negation where the phrase has one.
     Filtering before choosing the best phrase, not after: "do not keep recording me" scored best against "stop
     the recording", which it does not say, and was dropped, though "do not record me" fits it. In an `unnamed`
-    voice's words (mono, roles unknown) a wish said of "you" only is the agent's offer (``_own_wish``); in the
-    prospect's own words it stays theirs, whose "I'd" the recogniser may have lost."""
+    voice's words (mono, roles unknown) a first-person wish said of "you" with no "i" ("if you would rather not be
+    recorded, tell me") is the agent's offer, not the speaker's own wish; in the prospect's own words it stays
+    theirs, whose "I'd" the recogniser may have lost."""
     negated = _negated(window)
     offered = unnamed and "you" in window and "i" not in window
     return [
         p
         for p in phrases
-        if _content_present(p, window) and (negated or not _negated(p.split())) and not (offered and _own_wish(p))
+        if _content_present(p, window) and (negated or not _negated(p.split())) and not (offered and p.startswith("i "))
     ]
-
-
-def _own_wish(phrase: str) -> bool:
-    """Whether `phrase` is the speaker's own wish ("i would rather not be recorded"): said of "you" with no "i"
-    ("if you would rather not be recorded, tell me", "would you like not to be recorded?") it is the agent's offer,
-    which in a mono call whose voices went unnamed reaches this detector as an unknown speaker's words."""
-    return phrase.split()[0] == "i"
 
 
 def detect_objection(
