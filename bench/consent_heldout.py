@@ -51,6 +51,13 @@ HELD_OUT_VOICES = {
     "robert": Voice("espeak-ng", "en-gb-scotland+robert"),
     "shelby": Voice("espeak-ng", "en-us-nyc+shelby"),
     "benjamin": Voice("espeak-ng", "en-gb-x-gbcwmd+benjamin"),
+    # six more, added with the tenth batch, two of them faster or slower than espeak-ng's normal rate
+    "travis": Voice("espeak-ng", "en-us+travis", 1.15),
+    "victor": Voice("espeak-ng", "en-gb+victor"),
+    "norbert": Voice("espeak-ng", "en-029+norbert"),
+    "zac": Voice("espeak-ng", "en-gb-x-gbclan+Zac"),
+    "andrea": Voice("espeak-ng", "en-us-nyc+Andrea", 0.9),
+    "caleb": Voice("espeak-ng", "en-gb-x-rp+Caleb"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -188,6 +195,7 @@ def held_out_cases() -> list[Case]:
     out += seventh_batch(call)
     out += eighth_batch(call)
     out += ninth_batch(call)
+    out += tenth_batch(call)
     return out
 
 
@@ -1042,4 +1050,92 @@ def ninth_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, solar("Calls with us are recorded.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "PA", "objected", 2, 3))
+    return out
+
+
+def tenth_batch(call: Any) -> list[Case]:
+    """Twelve home-security calls in six more voices, written at the start of a session before its change (a
+    fourth hearing of a phone line, its formants shifted) and measured before and after it, nothing tuned on them."""
+    out: list[Case] = []
+
+    def security(disclosure: str, answer: str = "Sure, go ahead.") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Evening, this is Marcus with Harbor Home Security."),
+            (P, "Hello?"),
+            (A, disclosure + " We are offering a free camera with every alarm installed this month."),
+            (P, answer),
+            (A, "The alarm is watched around the clock from our centre in Ohio."),
+            (P, "How much is the monthly fee?"),
+        ]
+
+    given = [
+        ("h10-given-for-records", "For our records, this call is being recorded.", "travis", "victor", "stereo"),
+        ("h10-given-will-record", "I will be recording this call for quality purposes.", "norbert", "zac", "mono"),
+        ("h10-given-monitored", "Your call may be monitored or recorded.", "andrea", "caleb", "stereo"),
+        ("h10-given-keep-copy", "We keep a recording of every call, this one included.", "caleb", "travis", "mono"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, security(line), agent, prospect, layout=layout, **U_LAW), "FL", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Evening, this is Marcus with Harbor Home Security."),
+            (P, "Hello?"),
+            (A, "We are offering a free camera with every alarm installed this month."),
+            (P, "What kind of alarm?"),
+            (A, "Door and window sensors, a motion detector and a siren, all wireless."),
+            (P, "And who answers when it goes off?"),
+            (A, line + " Our centre calls you first, then the police."),
+            (P, "I see."),
+        ]
+
+    lates = [
+        ("h10-late-also", "Also, this phone call is recorded.", "zac", "andrea", "stereo"),
+        ("h10-late-forgot", "I forgot to say, we are recording this call.", "victor", "norbert", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "MD", "late", 6))
+
+    decoys = [
+        (
+            "h10-missing-footage",
+            [
+                (A, "Evening, this is Marcus with Harbor Home Security."),
+                (P, "Hello?"),
+                (A, "Our cameras record footage of your porch, and we have a strong track record."),
+                (P, "How long is it kept?"),
+                (A, "Thirty days, on your own device at home."),
+                (P, "Okay, send me the details."),
+            ],
+            "travis",
+            "norbert",
+            "stereo",
+        ),
+        (
+            "h10-missing-file",
+            [
+                (A, "Evening, this is Marcus with Harbor Home Security."),
+                (P, "Hello?"),
+                (A, "I have your address on file from the form you filled in last week."),
+                (P, "Right, I remember."),
+                (A, "An installer could come round on Saturday."),
+                (P, "Saturday is fine."),
+            ],
+            "andrea",
+            "victor",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h10-objected-no-thanks", "No, I do not agree to being recorded.", "victor", "travis", "stereo"),
+        ("h10-objected-stop-it", "Stop recording this right now.", "zac", "caleb", "mono"),
+        ("h10-objected-dont-want", "I don't want this call recorded.", "caleb", "andrea", "stereo"),
+        ("h10-objected-switch-off", "Can you switch the recording off?", "norbert", "zac", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, security("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MA", "objected", 2, 3))
     return out
