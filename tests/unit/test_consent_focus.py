@@ -21,8 +21,11 @@ from callwarden.speech.engine import SAMPLE_RATE, AsrResult, AsrStats, Float32Ar
 from callwarden.speech.focus import (
     DENOISED_FLAG,
     DISCLOSURE_PROMPT,
+    LINE_HEARINGS,
     LOW_BAND_FLAG,
     OBJECTION_PROMPT,
+    RAISED_FLAG,
+    RAISED_WARP,
     DroppedEcho,
     FocusedPass,
     FocusSettings,
@@ -40,7 +43,8 @@ def words(text: str, start: float, step: float = 0.4) -> list[Word]:
 
 @dataclass
 class ScriptedEngine:
-    """Answers each prompt with fixed words; remembers what it was asked (prompt, audio seconds)."""
+    """Answers each prompt with fixed words; remembers what it was asked (prompt, audio seconds) and how warped
+    the spectrum was that it heard each time."""
 
     by_prompt: dict[str | None, list[Word]]
     prompt: str | None = None
@@ -48,18 +52,24 @@ class ScriptedEngine:
     name: str = "scripted"
     model: str = "fake"
     version: str = "1"
+    warp: float = 1.0
+    warps: list[float] = field(default_factory=list)
 
     def prompted(self, initial_prompt: str) -> ScriptedEngine:
-        return ScriptedEngine(self.by_prompt, initial_prompt, self.calls)
+        return ScriptedEngine(self.by_prompt, initial_prompt, self.calls, warp=self.warp, warps=self.warps)
 
     def unfiltered(self) -> ScriptedEngine:
-        return ScriptedEngine(self.by_prompt, None, self.calls)
+        return ScriptedEngine(self.by_prompt, None, self.calls, warp=self.warp, warps=self.warps)
+
+    def warped(self, factor: float) -> ScriptedEngine:
+        return ScriptedEngine(self.by_prompt, self.prompt, self.calls, warp=factor, warps=self.warps)
 
     def fit(self, audio: Float32Array, texts: list[str]) -> list[float]:
         return [0.0 for _ in texts]  # every text fits alike: nothing is an echo
 
     def transcribe(self, audio: Float32Array, *, offset_s: float = 0.0) -> AsrResult:
         self.calls.append((self.prompt, audio.size / SAMPLE_RATE))
+        self.warps.append(self.warp)
         said = self.by_prompt.get(self.prompt, [])
         stats = AsrStats(audio.size / SAMPLE_RATE, 0.0, 0.0, 0, GuardStats())
         return AsrResult(self.name, self.model, self.version, said, [], (), stats)
@@ -404,8 +414,10 @@ def _line_recording(path: Path, rate: int) -> Path:
     ("rate", "settings", "hearings"),
     [
         (8000, FocusSettings(), ("as_recorded", LOW_BAND_FLAG, DENOISED_FLAG)),
+        (8000, FocusSettings(line_hearings=LINE_HEARINGS), ("as_recorded", LOW_BAND_FLAG, DENOISED_FLAG, RAISED_FLAG)),
         (16000, FocusSettings(), ("as_recorded",)),
         (8000, FocusSettings(line_hearings=(LOW_BAND_FLAG,)), ("as_recorded", LOW_BAND_FLAG)),
+        (8000, FocusSettings(line_hearings=(RAISED_FLAG,)), ("as_recorded", RAISED_FLAG)),
         (8000, FocusSettings(line_hearings=()), ("as_recorded",)),
     ],
 )
@@ -418,6 +430,9 @@ def test_only_a_phone_line_recording_is_heard_again(
     assert result.focused is not None and result.focused.hearings == hearings
     assert sorted(hearing_of(s) for s in result.focused.segments) == sorted(hearings)
     assert [prompt for prompt, _ in engine.calls].count(DISCLOSURE_PROMPT) == len(hearings)
+    # the raised hearing, and it alone, decodes with the spectrum raised
+    raised = [warp for (prompt, _), warp in zip(engine.calls, engine.warps, strict=True) if prompt == DISCLOSURE_PROMPT]
+    assert raised.count(RAISED_WARP) == (RAISED_FLAG in hearings) and set(raised) <= {1.0, RAISED_WARP}
 
 
 def test_only_the_opening_the_pass_hears_is_treated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

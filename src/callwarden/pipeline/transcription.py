@@ -29,6 +29,8 @@ from callwarden.speech.denoise import reduce_noise
 from callwarden.speech.engine import SAMPLE_RATE, AsrEngine, AsrResult, stretch
 from callwarden.speech.focus import (
     DENOISED_FLAG,
+    RAISED_FLAG,
+    RAISED_WARP,
     FocusedPass,
     FocusSettings,
     focused_pass_mono,
@@ -129,6 +131,11 @@ def _line_hearings(focus: FocusSettings, source_rate: int) -> tuple[str, ...]:
     return focus.line_hearings if 0 < source_rate <= NARROWBAND_MAX_HZ else ()
 
 
+def _hearing_engine(engine: AsrEngine, hearing: str) -> AsrEngine:
+    """The engine as `hearing` hears with it: the ``raised`` hearing hears the spectrum higher."""
+    return engine.warped(RAISED_WARP) if hearing == RAISED_FLAG else engine
+
+
 def _heard_opening(samples: np.ndarray, focus: FocusSettings, hearing: str) -> np.ndarray:
     """The part of a channel the focused pass hears (its window and a second more for the echo check's padding)
     as `hearing` hears it: low band restored, after the noise is turned down for ``denoised``. Only the opening:
@@ -177,7 +184,8 @@ def transcribe_recording(
             focused = focused_pass_stereo(engine, pair[agent], pair[1 - agent], focus, pair_order, plain)
             for hearing in _line_hearings(focus, audio.source_rate):
                 agent_side, prospect_side = (_heard_opening(pair[c], focus, hearing) for c in pair_order)
-                again = focused_pass_stereo(engine, agent_side, prospect_side, focus, pair_order, plain)
+                heard_by = _hearing_engine(engine, hearing)
+                again = focused_pass_stereo(heard_by, agent_side, prospect_side, focus, pair_order, plain)
                 focused = focused.joined(again, hearing)
     else:
         mono = np.ascontiguousarray(audio.samples[0])
@@ -193,7 +201,8 @@ def transcribe_recording(
         if focus is not None and focus.enabled:
             focused = focused_pass_mono(engine, mono, segments, focus)
             for hearing in _line_hearings(focus, audio.source_rate):
-                again = focused_pass_mono(engine, _heard_opening(mono, focus, hearing), segments, focus)
+                heard_by = _hearing_engine(engine, hearing)
+                again = focused_pass_mono(heard_by, _heard_opening(mono, focus, hearing), segments, focus)
                 focused = focused.joined(again, hearing)
     return Transcription(
         segments=segments,

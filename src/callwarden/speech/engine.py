@@ -39,6 +39,7 @@ from callwarden.speech.guards import (
     silence_threshold_dbfs,
     window_levels_dbfs,
 )
+from callwarden.speech.warp import with_warped_features
 
 Float32Array = npt.NDArray[np.float32]
 SAMPLE_RATE = 16000  # what every Whisper model takes
@@ -87,6 +88,8 @@ class AsrSettings:
     language: str = "en"
     hotwords: str | None = None  # words to bias decoding toward (CALLWARDEN_ASR_HOTWORDS)
     initial_prompt: str | None = None  # text the first window is decoded as if it followed (a style/wording hint)
+    # the model hears every frequency of the audio this many times higher (``speech.warp``); 1.0 hears it as it is
+    spectrum_warp: float = 1.0
     temperatures: tuple[float, ...] = (0.0, 0.4, 0.8)
     # The fallback temperatures sample. CTranslate2 seeds each thread's generator once, from the OS unless a seed
     # is set, so without one the same call could come back with other words on every run; with it, a process
@@ -168,6 +171,10 @@ class AsrEngine(Protocol):
         """This engine decoding all the audio it is given, with no voice activity detection in front."""
         ...
 
+    def warped(self, factor: float) -> AsrEngine:
+        """This engine hearing every frequency ``factor`` times higher, as if a shorter vocal tract spoke."""
+        ...
+
     def fit(self, audio: Float32Array, texts: Sequence[str]) -> list[float]:
         """How well each text fits `audio` (at most one 30 s window) as its transcript, with no prompt: the mean
         log-probability per token the model gives it when made to read it out."""
@@ -199,6 +206,9 @@ class FasterWhisperEngine:
         )
         self._lock = threading.Lock()
         self._whisper: Any = None
+        self._warped: dict[float, Any] = {}  # the loaded model with a warped filterbank, per factor (owner only)
+        if self.settings.spectrum_warp != 1.0:
+            self.model = f"{self.model}, spectrum x{self.settings.spectrum_warp:g}"
 
     def prompted(self, initial_prompt: str) -> FasterWhisperEngine:
         """The same loaded model with `initial_prompt` set: used by the consent-focused pass, never for the
@@ -209,10 +219,29 @@ class FasterWhisperEngine:
         """The same loaded model without Silero VAD: for short stretches already known to hold speech."""
         return FasterWhisperEngine(replace(self.settings, vad_filter=False), model_from=self)
 
+    def warped(self, factor: float) -> FasterWhisperEngine:
+        """The same loaded model hearing the spectrum ``factor`` times higher: a further hearing of a phone line in
+        the consent-focused pass (``speech.focus``), never the stored transcript."""
+        return FasterWhisperEngine(replace(self.settings, spectrum_warp=factor), model_from=self)
+
     def load(self) -> Any:
-        """The WhisperModel, loading it on first call; later calls return the same one."""
-        if self._model_from is not None:
-            return self._model_from.load()
+        """The WhisperModel, loading it on first call; later calls return the same one. A warped engine gets a
+        copy that shares the loaded weights and differs only in its feature extractor's filterbank."""
+        owner = self._owner()
+        whisper = owner._loaded()
+        factor = self.settings.spectrum_warp
+        if factor == 1.0:
+            return whisper
+        with owner._lock:
+            if factor not in owner._warped:
+                owner._warped[factor] = with_warped_features(whisper, factor)
+            return owner._warped[factor]
+
+    def _owner(self) -> FasterWhisperEngine:
+        """The engine that loaded the weights this one shares."""
+        return self if self._model_from is None else self._model_from._owner()
+
+    def _loaded(self) -> Any:
         if self._whisper is None:
             with self._lock:
                 if self._whisper is None:
