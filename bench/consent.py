@@ -657,9 +657,7 @@ def cache_asr_results(directory: Path) -> None:
 
     def transcribe(self: FasterWhisperEngine, audio: Any, *, offset_s: float = 0.0) -> Any:
         samples = np.ascontiguousarray(audio, dtype=np.float32)
-        # a setting added at its default after a cache was written leaves that cache's keys as they were
-        settings = repr(self.settings).replace(", spectrum_warp=1.0", "")
-        key = hashlib.sha256(f"({settings}, {offset_s!r})".encode() + samples.tobytes()).hexdigest()
+        key = hashlib.sha256(repr((self.settings, offset_s)).encode() + samples.tobytes()).hexdigest()
         path = directory / f"{key}.pickle"
         if path.exists():
             return pickle.loads(path.read_bytes())  # noqa: S301 - our own cache, written just below
