@@ -58,6 +58,13 @@ HELD_OUT_VOICES = {
     "zac": Voice("espeak-ng", "en-gb-x-gbclan+Zac"),
     "andrea": Voice("espeak-ng", "en-us-nyc+Andrea", 0.9),
     "caleb": Voice("espeak-ng", "en-gb-x-rp+Caleb"),
+    # six more, added with the eleventh batch, one faster and one slower than espeak-ng's normal rate
+    "adam": Voice("espeak-ng", "en-us+adam"),
+    "aunty": Voice("espeak-ng", "en-gb-x-rp+aunty"),
+    "john": Voice("espeak-ng", "en-029+john"),
+    "paul": Voice("espeak-ng", "en-gb-x-gbcwmd+paul", 1.2),
+    "jacky": Voice("espeak-ng", "en-gb-scotland+Jacky"),
+    "michel": Voice("espeak-ng", "en-us-nyc+michel", 0.85),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -196,6 +203,7 @@ def held_out_cases() -> list[Case]:
     out += eighth_batch(call)
     out += ninth_batch(call)
     out += tenth_batch(call)
+    out += eleventh_batch(call)
     return out
 
 
@@ -1138,4 +1146,105 @@ def tenth_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, security("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "MA", "objected", 2, 3))
+    return out
+
+
+def eleventh_batch(call: Any) -> list[Case]:
+    """Twelve car-insurance calls in six more voices, written at the start of a session before its change (the
+    raised hearing on by default, the earliest of a disclosure's matches taken) and measured before and after it,
+    nothing tuned on them."""
+    out: list[Case] = []
+
+    def insurance(disclosure: str, answer: str = "Fine, what is the quote?") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, it is Diane calling from Northgate Auto Insurance."),
+            (P, "Oh, hi."),
+            (A, disclosure + " I can beat your current premium by about fifteen percent."),
+            (P, answer),
+            (A, "Ninety two dollars a month with full cover and roadside help."),
+            (P, "Does that include a rental car?"),
+        ]
+
+    given = [
+        ("h11-given-heads-up", "Quick heads up, you are being recorded on this call.", "adam", "aunty", "stereo"),
+        ("h11-given-every-talk", "Just so we are clear, I record every conversation.", "john", "paul", "mono"),
+        (
+            "h11-given-protection",
+            "This line is monitored and recorded for your protection.",
+            "aunty",
+            "jacky",
+            "stereo",
+        ),
+        ("h11-given-everything", "Everything we say today is being recorded.", "paul", "john", "mono"),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, insurance(line), agent, prospect, layout=layout, **U_LAW), "OR", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi, it is Diane calling from Northgate Auto Insurance."),
+            (P, "Oh, hi."),
+            (A, "I can beat your current premium by about fifteen percent."),
+            (P, "What do you need from me?"),
+            (A, "Your licence number, the car's make and model, and any claims in the last five years."),
+            (P, "No claims, and it is a twenty nineteen Honda."),
+            (A, line + " A Honda that age would be about ninety dollars."),
+            (P, "Go on."),
+        ]
+
+    lates = [
+        (
+            "h11-late-compliance",
+            "One more thing, this conversation is recorded for compliance.",
+            "jacky",
+            "adam",
+            "stereo",
+        ),
+        ("h11-late-said-earlier", "I should have said earlier that our call is recorded.", "michel", "aunty", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "CT", "late", 6))
+
+    decoys = [
+        (
+            "h11-missing-driving",
+            [
+                (A, "Hi, it is Diane calling from Northgate Auto Insurance."),
+                (P, "Oh, hi."),
+                (A, "Your driving record is clean, and we record the mileage at each renewal."),
+                (P, "About eight thousand miles a year."),
+                (A, "Then you qualify for our low mileage discount."),
+                (P, "Good to hear."),
+            ],
+            "michel",
+            "john",
+            "stereo",
+        ),
+        (
+            "h11-missing-dashcam",
+            [
+                (A, "Hi, it is Diane calling from Northgate Auto Insurance."),
+                (P, "Oh, hi."),
+                (A, "The dashcam recording you sent shows the other car ran the red light."),
+                (P, "So it was not my fault?"),
+                (A, "No, and your no claims bonus is safe."),
+                (P, "That is a relief."),
+            ],
+            "adam",
+            "jacky",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "TX", "missing"))
+
+    objections = [
+        ("h11-objected-prefer-not", "I would prefer you did not record this.", "aunty", "michel", "stereo"),
+        ("h11-objected-no-copy", "Please do not keep a recording of me.", "paul", "adam", "mono"),
+        ("h11-objected-no-thank-you", "No, no recording, thank you.", "john", "jacky", "stereo"),
+        ("h11-objected-not-happy", "I am not happy about being recorded.", "jacky", "paul", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, insurance("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "WA", "objected", 2, 3))
     return out
