@@ -62,6 +62,8 @@ NUMBERS = {
     "PA": ("+12158675309", "US-PA"),
     "MD": ("+14108675309", "US-MD"),
     "MA": ("+16178675309", "US-MA"),
+    "OR": ("+15038675309", "US-OR"),
+    "CT": ("+18608675309", "US-CT"),
 }
 AGENT_NUMBER = "+15125550100"
 PROMPT_TEXT = "This call may be monitored and recorded for quality assurance. Please hold for the next agent."
