@@ -1,10 +1,10 @@
 """The HELD-OUT part of the consent benchmark: voices and phrasings used nowhere else.
 
-None of these voices (espeak-ng variants on other English dialects, flite's kal16, festival's voices) speaks in
-the tuning part of bench/consent.py, in a test that recognises speech or in the focused pass's prompts, and no
-sentence here is in the phrase library (``rules/disclosure_phrases.json``) or the tuning part. Nothing was tuned
-on these figures: keep it that way (add a phrasing that fails here to the library and this part stops measuring
-anything).
+None of these voices (espeak-ng's variants and default voices on other English dialects, flite's kal16,
+festival's voices) speaks in the tuning part of bench/consent.py, in a test that recognises speech or in the
+focused pass's prompts, and no sentence here is in the phrase library (``rules/disclosure_phrases.json``) or the
+tuning part. Nothing was tuned on these figures: keep it that way (add a phrasing that fails here to the library
+and this part stops measuring anything).
 """
 
 from __future__ import annotations
@@ -65,6 +65,14 @@ HELD_OUT_VOICES = {
     "paul": Voice("espeak-ng", "en-gb-x-gbcwmd+paul", 1.2),
     "jacky": Voice("espeak-ng", "en-gb-scotland+Jacky"),
     "michel": Voice("espeak-ng", "en-us-nyc+michel", 0.85),
+    # espeak-ng's dialects in their own default voices, with no named variant (what `espeak-ng -v en-us` says),
+    # added with the twelfth batch
+    "us": Voice("espeak-ng", "en-us"),
+    "rp_plain": Voice("espeak-ng", "en-gb-x-rp"),
+    "scot_plain": Voice("espeak-ng", "en-gb-scotland"),
+    "carib_plain": Voice("espeak-ng", "en-029"),
+    "lanc_plain": Voice("espeak-ng", "en-gb-x-gbclan"),
+    "wmid_plain": Voice("espeak-ng", "en-gb-x-gbcwmd"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -204,6 +212,7 @@ def held_out_cases() -> list[Case]:
     out += ninth_batch(call)
     out += tenth_batch(call)
     out += eleventh_batch(call)
+    out += twelfth_batch(call)
     return out
 
 
@@ -1247,4 +1256,116 @@ def eleventh_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, insurance("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "WA", "objected", 2, 3))
+    return out
+
+
+def twelfth_batch(call: Any) -> list[Case]:
+    """Twelve gym-membership calls in espeak-ng's default voices (no named variant), the voices a tester reaching
+    for `espeak-ng -v en-us` gets, written before they were measured, nothing tuned on them."""
+    out: list[Case] = []
+
+    def membership(disclosure: str, answer: str = "Maybe, how much is it?") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good evening, this is Marcus from Peak Fitness on Elm Street."),
+            (P, "Evening, what is this about?"),
+            (A, disclosure + " Your old membership can be restarted at half the joining fee."),
+            (P, answer),
+            (A, "Thirty dollars a month, and the pool is included."),
+            (P, "Are there classes in the morning?"),
+        ]
+
+    given = [
+        ("h12-given-so-you-know", "So you know, I am recording our chat today.", "us", "rp_plain", "stereo"),
+        ("h12-given-mention", "I want to mention that we are recording this conversation.", "scot_plain", "us", "mono"),
+        (
+            "h12-given-members",
+            "Calls with our members are recorded for quality.",
+            "carib_plain",
+            "lanc_plain",
+            "stereo",
+        ),
+        (
+            "h12-given-transparent",
+            "To be transparent, this phone call is recorded.",
+            "wmid_plain",
+            "scot_plain",
+            "mono",
+        ),
+    ]
+    for name, line, agent, prospect, layout in given:
+        out.append(Case(call(name, membership(line), agent, prospect, layout=layout, **U_LAW), "FL", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Good evening, this is Marcus from Peak Fitness on Elm Street."),
+            (P, "Evening, what is this about?"),
+            (A, "Your old membership can be restarted at half the joining fee."),
+            (P, "I stopped going because the gym was always full."),
+            (A, "We have opened a second floor since then, with forty new machines."),
+            (P, "That might help."),
+            (A, line + " The offer runs until the end of the month."),
+            (P, "Alright."),
+        ]
+
+    lates = [
+        (
+            "h12-late-by-the-way",
+            "By the way, I am recording this so we have a note of it.",
+            "rp_plain",
+            "carib_plain",
+            "stereo",
+        ),
+        ("h12-late-sorry", "Sorry, I should say our calls are all recorded.", "lanc_plain", "wmid_plain", "mono"),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "PA", "late", 6))
+
+    decoys = [
+        (
+            "h12-missing-visits",
+            [
+                (A, "Good evening, this is Marcus from Peak Fitness on Elm Street."),
+                (P, "Evening, what is this about?"),
+                (A, "The front desk records every visit, and you came in twice last year."),
+                (P, "I know, I have been busy."),
+                (A, "A trainer can monitor your heart rate and set you a plan."),
+                (P, "That could be good."),
+            ],
+            "us",
+            "scot_plain",
+            "stereo",
+        ),
+        (
+            "h12-missing-personal-best",
+            [
+                (A, "Good evening, this is Marcus from Peak Fitness on Elm Street."),
+                (P, "Evening, what is this about?"),
+                (A, "Your rowing time is still the club record, nobody has beaten it."),
+                (P, "Really? That was years ago."),
+                (A, "We would love to see you back to defend it."),
+                (P, "I will think about it."),
+            ],
+            "wmid_plain",
+            "rp_plain",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "NY", "missing"))
+
+    objections = [
+        (
+            "h12-objected-on-a-recording",
+            "Hang on, I do not want to be on a recording.",
+            "scot_plain",
+            "carib_plain",
+            "stereo",
+        ),
+        ("h12-objected-my-voice", "No, I do not want my voice recorded.", "carib_plain", "us", "mono"),
+        ("h12-objected-delete", "Delete that recording, I did not agree to it.", "lanc_plain", "rp_plain", "stereo"),
+        ("h12-objected-not-okay", "I am not okay with you recording me.", "us", "wmid_plain", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, membership("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MA", "objected", 2, 3))
     return out
