@@ -629,10 +629,26 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
         "confusion_truth_to_predicted": confusion,
         "disclosure_time_error": errors_summary(d_err, d_missed),
         "objection_time_error": errors_summary(o_err, o_missed),
+        "unconfirmed_objections": unconfirmed_objections(done),
         "consent_model_accuracy": round(sum(t == p for t, p in models) / len(models), 3) if models else None,
         "mean_seconds_per_call": round(statistics.mean(o.seconds for o in done), 2) if done else None,
         "mean_call_duration_s": round(statistics.mean(o.predicted["duration_s"] for o in done), 1) if done else None,
         "failures": failures,
+    }
+
+
+def unconfirmed_objections(done: list[Outcome]) -> dict[str, int]:
+    """Calls the analysis sent to a person for an objection one hearing alone heard (``objection_unconfirmed``),
+    among the calls whose verdict is not ``objected``: in those the prospect did object (a true objection the
+    corroboration rule kept from the verdict) and in those they did not (a false one it kept out)."""
+    flagged = [
+        o
+        for o in done
+        if o.predicted["disclosure"]["status"] != "objected" and o.predicted.get("unconfirmed_objections")
+    ]
+    return {
+        "calls_flagged": len(flagged),
+        "of_which_the_prospect_objected": sum(o.truth.status == "objected" for o in flagged),
     }
 
 

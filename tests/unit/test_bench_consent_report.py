@@ -50,3 +50,18 @@ def test_accuracy_is_given_per_pair_of_voice_engines_and_a_crash_counts_as_wrong
 def test_a_calls_voice_engines_are_named_agent_first() -> None:
     spec = consent.spec_with("x", (), Voice("festival", "kal_diphone"), Voice("espeak-ng", "en-us+linda"))
     assert consent.voice_engines(spec) == "festival/espeak-ng"
+
+
+def test_calls_sent_to_a_person_for_an_objection_one_hearing_heard_are_counted_by_truth() -> None:
+    heard_once = [{"at_s": 11.5, "evidence": {"heard_elsewhere": 0}}]
+    outcomes = [
+        _outcome("objected-missed", "objected", "given"),
+        _outcome("objected-found", "objected", "objected"),
+        _outcome("clean", "given", "given"),
+        _outcome("silent", "given", "given"),
+    ]
+    outcomes[0].predicted["unconfirmed_objections"] = heard_once
+    outcomes[1].predicted["unconfirmed_objections"] = heard_once  # the verdict already says objected: not counted
+    outcomes[2].predicted["unconfirmed_objections"] = heard_once
+    outcomes[3].predicted["unconfirmed_objections"] = []
+    assert consent.unconfirmed_objections(outcomes) == {"calls_flagged": 2, "of_which_the_prospect_objected": 1}
