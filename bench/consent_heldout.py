@@ -1261,7 +1261,10 @@ def eleventh_batch(call: Any) -> list[Case]:
 
 def twelfth_batch(call: Any) -> list[Case]:
     """Twelve gym-membership calls in espeak-ng's default voices (no named variant), the voices a tester reaching
-    for `espeak-ng -v en-us` gets, written before they were measured, nothing tuned on them."""
+    for `espeak-ng -v en-us` gets, written before they were measured, nothing tuned on them. Its first measurement
+    showed the phrase library had no request to delete the recording (h12-objected-delete, heard right by all
+    three hearings); the library gained that family afterwards (2026.12-3), so that call no longer measures
+    phrasing."""
     out: list[Case] = []
 
     def membership(disclosure: str, answer: str = "Maybe, how much is it?") -> list[tuple[Speaker, str]]:

@@ -166,6 +166,17 @@ OBJECTIONS = [
     "I'd like not to be recorded.",
     # tiny.en's words for "I would like this call not to be recorded" (bench/consent_heldout.py)
     "I would like to call not to be recorded.",
+    # asking for the recording to go, and the tape said for the recording (phrase library 2026.12-3)
+    "Please erase this recording.",
+    "Delete the recording, I never agreed to it.",
+    "I don't want this on tape.",
+    "Wait, I never agreed to be taped.",
+    "Please stop the tape.",
+    "I'd like the recording stopped.",
+    "I'm against being recorded.",
+    "I won't allow this call to be recorded.",
+    "Remove me from the recording.",
+    "I do not want to be on a recording.",
 ]
 NOT_OBJECTIONS = [
     # "the record" is a noun, not a recording one could object to (tiny.en's words in bench/consent.py,
@@ -266,6 +277,28 @@ def test_an_offer_not_to_record_is_no_objection_even_from_an_unnamed_voice(offer
     said of "you" is not the speaker's own."""
     assert detect_objection([seg(offer, U)], LIB) is None
     assert detect_objection([seg(offer.replace("you would", "I would").replace("Would you", "I would"), U)], LIB)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "We delete the recording after ninety days.",
+        "You can ask us to delete the recording at any time.",
+        "Our system will erase the recording after a year.",
+        "If you want, we can delete that recording for you.",
+        "They cut the recording into short clips for training.",
+        "I will remove you from the recording list.",
+        "I can stop the tape whenever you like.",
+    ],
+)
+def test_what_someone_does_to_a_recording_is_no_request_to_do_it(statement: str) -> None:
+    """An unnamed mono voice may be the agent explaining retention: a request verb after a subject or an
+    auxiliary is a statement, while the same verb opening the sentence is the prospect's request."""
+    assert detect_objection([seg(statement, U)], LIB) is None
+    verb_first = {"We delete": "Delete", "You can ask us to delete": "Please delete", "Our system will erase": "Erase"}
+    for said, asked in verb_first.items():
+        if statement.startswith(said):
+            assert detect_objection([seg(statement.replace(said, asked), U)], LIB) is not None
 
 
 def test_a_wish_in_the_prospects_own_words_counts_though_the_i_was_lost() -> None:

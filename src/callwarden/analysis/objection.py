@@ -2,10 +2,11 @@
 
 An objection is a fuzzy match against the objection phrases around a trigger word (record, consent,
 permission, off, stop) whose negation agrees with the phrase ("I do consent" does not match "I do not
-consent") and that no canceller ("I don't mind", "that's fine") turns around. A plain "no" answering a
-disclosure that asks for consent is an objection too, and so is an agent saying they stopped the recording
-(``analysis.objection_ack``). Only prospect and unknown-speaker turns can object or answer. The time is that
-of the first word of the sentence holding the match.
+consent") and that no canceller ("I don't mind", "that's fine") turns around; a phrase that opens with a request
+verb ("delete that recording") does not match the verb said as a statement ("we delete the recording after
+ninety days"). A plain "no" answering a disclosure that asks for consent is an objection too, and so is an agent
+saying they stopped the recording (``analysis.objection_ack``). Only prospect and unknown-speaker turns can object
+or answer. The time is that of the first word of the sentence holding the match.
 """
 
 from __future__ import annotations
@@ -41,6 +42,30 @@ _FUNCTION_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
+# verbs that open a request about the recording ("delete that recording", "stop the tape"), and the words that,
+# right before such a verb, make it a statement of what someone does instead ("we delete the recording after
+# ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
+_REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop"})
+_STATEMENT_LEADS = frozenset(
+    {
+        "we",
+        "they",
+        "i",
+        "it",
+        "will",
+        "can",
+        "could",
+        "may",
+        "might",
+        "would",
+        "should",
+        "shall",
+        "to",
+        "never",
+        "also",
+        "always",
+    }
+)
 
 
 def _negated(words: list[str]) -> bool:
@@ -67,6 +92,16 @@ def _content_present(phrase: str, words: list[str]) -> bool:
     return True
 
 
+def _said_of_someone(phrase: str, window: list[str]) -> bool:
+    """Whether `phrase` opens with a request verb that `window` says as a statement: the verb, where the window
+    has it, right after a subject or an auxiliary. "Can you stop recording" stays a request ("you" asks it)."""
+    words = phrase.split()
+    verb = words[1] if words[0] == "please" and len(words) > 1 else words[0]
+    if verb not in _REQUEST_VERBS:
+        return False
+    return any(w == verb and k > 0 and window[k - 1] in _STATEMENT_LEADS for k, w in enumerate(window))
+
+
 def _agreeing(window: list[str], phrases: Sequence[str], unnamed: bool) -> list[str]:
     """The phrases that may match `window`: every content word present, and a negation where the phrase has one.
     Filtering before choosing the best phrase, not after: "do not keep recording me" scored best against "stop
@@ -79,7 +114,10 @@ def _agreeing(window: list[str], phrases: Sequence[str], unnamed: bool) -> list[
     return [
         p
         for p in phrases
-        if _content_present(p, window) and (negated or not _negated(p.split())) and not (offered and p.startswith("i "))
+        if _content_present(p, window)
+        and (negated or not _negated(p.split()))
+        and not (offered and p.startswith("i "))
+        and not _said_of_someone(p, window)
     ]
 
 

@@ -14,8 +14,10 @@ from callwarden.speech.focus import FocusedPass
 
 # How the verdict is reached from the evidence; 2: a focused-pass objection needs a second hearing or the
 # transcript behind it, and one without is flagged for a person instead (analysis.disclosure); 3: a first-person
-# wish said of "you" ("if you would rather not be recorded") is the agent's offer, no objection (analysis.objection)
-DECISION_VERSION = 3
+# wish said of "you" ("if you would rather not be recorded") is the agent's offer, no objection (analysis.objection);
+# 4: phrase library 2026.12-3 (asking for the recording to be deleted or stopped, the tape said for it), and a
+# request verb after a subject or an auxiliary is a statement ("we delete the recording after ninety days")
+DECISION_VERSION = 4
 
 
 class ConsentStage:
