@@ -293,12 +293,21 @@ def test_an_offer_not_to_record_is_no_objection_even_from_an_unnamed_voice(offer
 )
 def test_what_someone_does_to_a_recording_is_no_request_to_do_it(statement: str) -> None:
     """An unnamed mono voice may be the agent explaining retention: a request verb after a subject or an
-    auxiliary is a statement, while the same verb opening the sentence is the prospect's request."""
+    auxiliary is a statement."""
     assert detect_objection([seg(statement, U)], LIB) is None
-    verb_first = {"We delete": "Delete", "You can ask us to delete": "Please delete", "Our system will erase": "Erase"}
-    for said, asked in verb_first.items():
-        if statement.startswith(said):
-            assert detect_objection([seg(statement.replace(said, asked), U)], LIB) is not None
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Delete the recording after ninety days.",
+        "Please delete the recording at any time.",
+        "Erase the recording after a year.",
+    ],
+)
+def test_the_same_verb_opening_the_sentence_is_a_request(asked: str) -> None:
+    """The statements above with the verb first: the prospect's request, from an unnamed voice too."""
+    assert detect_objection([seg(asked, U)], LIB) is not None
 
 
 def test_a_wish_in_the_prospects_own_words_counts_though_the_i_was_lost() -> None:

@@ -46,26 +46,8 @@ _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # right before such a verb, make it a statement of what someone does instead ("we delete the recording after
 # ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
 _REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop"})
-_STATEMENT_LEADS = frozenset(
-    {
-        "we",
-        "they",
-        "i",
-        "it",
-        "will",
-        "can",
-        "could",
-        "may",
-        "might",
-        "would",
-        "should",
-        "shall",
-        "to",
-        "never",
-        "also",
-        "always",
-    }
-)
+_STATEMENT_LEAD_TEXT = "we they i it will can could may might would should shall to never also always"
+_STATEMENT_LEADS = frozenset(_STATEMENT_LEAD_TEXT.split())
 
 
 def _negated(words: list[str]) -> bool:
