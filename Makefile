@@ -35,6 +35,7 @@ test: lint typecheck contracts
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/ingest.py
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/asr.py
+	$(BIN)/pip install --quiet -r bench/requirements-consent.txt
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/consent.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/line_hearings.py
 	PYTHONPATH=. HF_HUB_OFFLINE=1 $(BIN)/python bench/redaction.py --with-audio

