@@ -1391,7 +1391,8 @@ def thirteenth_batch(call: Any) -> list[Case]:
     (a decoy's words inside a real disclosure), one decoy says "recorded" of a speed test, and one objection is a
     bare refusal of the recording just named ("Recorded? No, I do not want that."), a form the objection detector
     learnt to hear in the same session (``analysis.objection_reply``), so that call measures the recogniser more
-    than the phrasing."""
+    than the phrasing. Its first measurement (9/12) showed a refusal cut in two by the recogniser ("I do not like" |
+    "it."); sentences now run across such cuts, so h13-objected-shut-off no longer measures that."""
     out: list[Case] = []
 
     def upgrade(disclosure: str, answer: str = "Oh, okay. Is there a catch?") -> list[tuple[Speaker, str]]:

@@ -177,6 +177,15 @@ OBJECTIONS = [
     "I won't allow this call to be recorded.",
     "Remove me from the recording.",
     "I do not want to be on a recording.",
+    # phrase library 2026.12-4
+    "I want that recording destroyed.",
+    "Wipe that recording, please.",
+    "Get rid of that recording.",
+    "You don't have my consent.",
+    "I do not wish to be recorded.",
+    "Shut the recording off.",
+    # one content word besides the negation's, but consent is what it speaks of
+    "I never gave you permission to record me.",
 ]
 NOT_OBJECTIONS = [
     # "the record" is a noun, not a recording one could object to (tiny.en's words in bench/consent.py,
@@ -289,12 +298,28 @@ def test_an_offer_not_to_record_is_no_objection_even_from_an_unnamed_voice(offer
         "They cut the recording into short clips for training.",
         "I will remove you from the recording list.",
         "I can stop the tape whenever you like.",
+        "We destroy old recordings after a year.",
     ],
 )
 def test_what_someone_does_to_a_recording_is_no_request_to_do_it(statement: str) -> None:
     """An unnamed mono voice may be the agent explaining retention: a request verb after a subject or an
     auxiliary is a statement."""
     assert detect_objection([seg(statement, U)], LIB) is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "You are not on a recording list.",
+        "We never delete a recording before ninety days.",
+        "There is no recording of the old contract.",
+    ],
+)
+@pytest.mark.parametrize("speaker", [P, U])
+def test_a_negation_that_does_not_bind_to_the_recording_word_is_no_objection(statement: str, speaker: Speaker) -> None:
+    """A phrase whose only content word is the recording word ("no recording please") has nothing else to agree
+    on: a "not" three words off or a "there is no" must not lower its threshold."""
+    assert detect_objection([seg(statement, speaker)], LIB) is None
 
 
 @pytest.mark.parametrize(

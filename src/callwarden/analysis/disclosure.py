@@ -81,9 +81,9 @@ def _focused_objections(
     found: list[Objection] = []
     unconfirmed: list[Objection] = []
     for flags, objections in heard.items():
-        others = [*plain, *(o for other, group in heard.items() if other != flags for o in group)]
-        for objection in objections:
-            backing = sum(abs(o.at_s - objection.at_s) <= CORROBORATION_S for o in others)
+        others = [plain, *(group for other, group in heard.items() if other != flags)]
+        for objection in objections:  # backing: how many other hearings (the transcript one of them) heard one
+            backing = sum(any(abs(o.at_s - objection.at_s) <= CORROBORATION_S for o in group) for group in others)
             evidence = {**dict(objection.evidence), "source": FOCUS_SOURCE, "heard_elsewhere": backing}
             (found if backing or len(hearings) == 1 else unconfirmed).append(replace(objection, evidence=evidence))
     return found, unconfirmed

@@ -81,6 +81,7 @@ class PhraseLibrary:
     objection: tuple[str, ...]
     consent: tuple[str, ...]
     refusal: tuple[str, ...]
+    refusals_of_mention: tuple[str, ...]  # "I don't want that": an objection only right after the recording is named
     cancellers: tuple[tuple[str, ...], ...]
     stop_acknowledgements: tuple[str, ...]  # the agent saying the recording stopped: an objection came before
     decoys: tuple[tuple[str, ...], ...]
@@ -100,6 +101,7 @@ class PhraseLibrary:
             objection=texts("objection"),
             consent=texts("consent"),
             refusal=texts("refusal"),
+            refusals_of_mention=texts("refusals_of_mention"),
             cancellers=tuple(tuple(p.split()) for p in texts("objection_cancellers")),
             stop_acknowledgements=texts("stop_acknowledgements"),
             decoys=tuple(tuple(p.split()) for p in texts("decoys")),
@@ -153,9 +155,14 @@ def tokens_of(segments: Sequence[Segment], speakers: frozenset[Speaker]) -> list
             for position, word in enumerate(normalise(text)):
                 out.append(Token(word, at_s, segment.speaker, index, opens and position == 0))
                 opens = False
-            if _SENTENCE_END.search(text.strip()):
+            if ends_sentence(text):
                 opens = True
     return out
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends with sentence punctuation (the recogniser's; a transcript may have none)."""
+    return bool(_SENTENCE_END.search(text.strip()))
 
 
 def runs_of(tokens: list[Token], segments: Sequence[Segment]) -> list[list[Token]]:

@@ -27,6 +27,7 @@ from callwarden.analysis.disclosure_text import (
     tokens_of,
 )
 from callwarden.analysis.objection_ack import acknowledged_objections
+from callwarden.analysis.objection_reply import referring_refusals
 from callwarden.domain.disclosure import ConsentAnswer, DisclosureHit, Objection
 from callwarden.domain.transcript import Segment, Speaker
 
@@ -41,11 +42,12 @@ _FUNCTION_TEXT = (
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
+_CONSENT_WORDS = frozenset({"consent", "permission", "agree", "agreed", "allow", "allowed"})
 _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # verbs that open a request about the recording ("delete that recording", "stop the tape"), and the words that,
 # right before such a verb, make it a statement of what someone does instead ("we delete the recording after
 # ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
-_REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop"})
+_REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop", "destroy", "wipe"})
 _STATEMENT_LEAD_TEXT = "we they i it will can could may might would should shall to never also always"
 _STATEMENT_LEADS = frozenset(_STATEMENT_LEAD_TEXT.split())
 
@@ -62,6 +64,21 @@ def cancelled(words: list[str], library: PhraseLibrary) -> bool:
             if tuple(words[start : start + size]) == pattern and words[start - 1 : start] != ["not"]:
                 return True
     return False
+
+
+def _negation_binds(words: list[str], k: int, phrase: str, window: list[str]) -> bool:
+    """Whether a negation before the recording word at `k` may lower the threshold for `phrase`. A phrase whose
+    only content word is the recording word ("no recording please", "do not record me") has nothing else to
+    agree on, so its negation must stand within two words of the recording word and not say that none exists, or
+    the `window` must speak of consent: "you are not on a recording list", "we never delete a recording" and
+    "there is no recording of the old contract" are statements, "do not keep recording me" and "I never gave
+    permission to record this" are not."""
+    if sum(word not in _FUNCTION_WORDS for word in phrase.split()) > 1:
+        return True
+    before = [j for j in range(max(0, k - 5), k) if words[j] in _NEGATIONS]
+    if not before or "there" in words[max(0, before[-1] - 2) : before[-1]]:
+        return False
+    return k - before[-1] <= 2 or bool(_CONSENT_WORDS & set(window))
 
 
 def _content_present(phrase: str, words: list[str]) -> bool:
@@ -118,7 +135,8 @@ def detect_objections(
     disclosures: Sequence[DisclosureHit] = (),
 ) -> list[Objection]:
     """Every objection to being recorded: the first in each run of prospect words, each acknowledgement of one by
-    the agent, and each refusal of a consent question; in time order."""
+    the agent, each refusal of the recording just mentioned, and each refusal of a consent question; in time
+    order."""
     library = library or PhraseLibrary.shipped()
     found: list[Objection] = []
     for run in runs_of(tokens_of(segments, _PROSPECT_SIDE), segments):
@@ -134,7 +152,8 @@ def detect_objections(
             unnamed = run[k].speaker == Speaker.UNKNOWN
             score, phrase = best_aligned(window_words, _agreeing(window_words, library.objection, unnamed))
             negated_here = trigger is not None and _negated(words[max(lo, k - 5) : k])
-            needed = NEGATED_OBJECTION_THRESHOLD if negated_here else OBJECTION_THRESHOLD
+            lenient = negated_here and _negation_binds(words, k, phrase, window_words)
+            needed = NEGATED_OBJECTION_THRESHOLD if lenient else OBJECTION_THRESHOLD
             if score < needed or cancelled(window_words, library):
                 continue
             segment = segments[run[k].segment]
@@ -149,6 +168,7 @@ def detect_objections(
             found.append(Objection(round(run[first].at_s, 2), evidence))
             break
     found += acknowledged_objections(segments, library, disclosures)
+    found += referring_refusals(segments, library)
     for kind, answer in answers(segments, disclosures, library, window_s=10.0):
         if kind == "refusal":
             found.append(Objection(answer.at_s, {**dict(answer.evidence), "reason": "refused_consent_question"}))

@@ -16,8 +16,11 @@ from callwarden.speech.focus import FocusedPass
 # transcript behind it, and one without is flagged for a person instead (analysis.disclosure); 3: a first-person
 # wish said of "you" ("if you would rather not be recorded") is the agent's offer, no objection (analysis.objection);
 # 4: phrase library 2026.12-3 (asking for the recording to be deleted or stopped, the tape said for it), and a
-# request verb after a subject or an auxiliary is a statement ("we delete the recording after ninety days")
-DECISION_VERSION = 4
+# request verb after a subject or an auxiliary is a statement ("we delete the recording after ninety days");
+# 5: phrase library 2026.12-4, a refusal of the recording just mentioned ("Are you recording me? Stop that.",
+# analysis.objection_reply), a lone recording word's negation must bind to it ("there is no recording of the
+# contract" objects to nothing), and heard_elsewhere counts hearings, not their objections
+DECISION_VERSION = 5
 
 
 class ConsentStage:
