@@ -98,12 +98,18 @@ def _mention(tokens: list[Token], before: int, library: PhraseLibrary) -> int | 
     return None
 
 
+def _sentence_opening(tokens: list[Token], index: int) -> int:
+    """Index of the first token of the sentence holding token `index`, within its segment."""
+    start = index
+    while start > 0 and not tokens[start].sentence_start and tokens[start - 1].segment == tokens[index].segment:
+        start -= 1
+    return start
+
+
 def _sentence_around(tokens: list[Token], index: int, stop: int) -> list[str]:
     """The words of the sentence holding token `index`, within its segment and before token `stop`."""
     segment = tokens[index].segment
-    start = index
-    while start > 0 and not tokens[start].sentence_start and tokens[start - 1].segment == segment:
-        start -= 1
+    start = _sentence_opening(tokens, index)
     end = index + 1
     while end < stop and not tokens[end].sentence_start and tokens[end].segment == segment:
         end += 1
@@ -125,10 +131,7 @@ def _objection_start(tokens: list[Token], mention: int, refusal: int) -> int:
         while start > 0 and tokens[start - 1].segment == tokens[refusal].segment and tokens[start - 1].text in _LEADS:
             start -= 1
         return start
-    start = mention
-    while start > 0 and not tokens[start].sentence_start and tokens[start - 1].segment == tokens[mention].segment:
-        start -= 1
-    return start
+    return _sentence_opening(tokens, mention)
 
 
 def referring_refusals(segments: Sequence[Segment], library: PhraseLibrary) -> list[Objection]:
