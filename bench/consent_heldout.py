@@ -83,6 +83,16 @@ HELD_OUT_VOICES = {
     "rob": Voice("espeak-ng", "en-gb-scotland+Rob"),
     "anika": Voice("espeak-ng", "en-029+anika"),
     "ed": Voice("espeak-ng", "en-gb-x-gbcwmd+Ed"),
+    # with the fourteenth batch: British English's own default voice and seven named variants not used before,
+    # two of them faster or slower than espeak-ng's normal rate
+    "gb_plain": Voice("espeak-ng", "en-gb"),
+    "iven": Voice("espeak-ng", "en-gb-x-rp+iven"),
+    "grandpa": Voice("espeak-ng", "en-us+grandpa"),
+    "hugo": Voice("espeak-ng", "en-029+Hugo"),
+    "denis": Voice("espeak-ng", "en-gb-scotland+Denis"),
+    "boris": Voice("espeak-ng", "en-us-nyc+boris", 1.1),
+    "marco": Voice("espeak-ng", "en-gb-x-gbcwmd+Marco"),
+    "gustave": Voice("espeak-ng", "en-gb-x-gbclan+gustave", 0.9),
 }
 U_LAW = {"codec": "pcm_mulaw", "noise_dbfs": -42.0}
 
@@ -224,6 +234,7 @@ def held_out_cases() -> list[Case]:
     out += eleventh_batch(call)
     out += twelfth_batch(call)
     out += thirteenth_batch(call)
+    out += fourteenth_batch(call)
     return out
 
 
@@ -1491,4 +1502,109 @@ def thirteenth_batch(call: Any) -> list[Case]:
     for name, line, agent, prospect, layout in objections:
         spec = call(name, upgrade("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
         out.append(Case(spec, "PA", "objected", 2, 3))
+    return out
+
+
+def fourteenth_batch(call: Any) -> list[Case]:
+    """Twelve home-insurance renewal calls between espeak-ng voices not used before (British English's default
+    voice and seven named variants), one call opposite festival's HTS voice, written before they were measured,
+    nothing tuned on them. One disclosure names its purpose as staff training rather than quality, one decoy
+    says "record" of a winter's burst pipes and one objection asks whether the call is taped before refusing."""
+    out: list[Case] = []
+
+    def renewal(disclosure: str, answer: str = "Right, and what would it cost me?") -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Priya from Harbour Home Insurance."),
+            (P, "Hello, is something wrong with my policy?"),
+            (A, disclosure + " Your home cover renews next month and we can lower the premium."),
+            (P, answer),
+            (A, "About eighteen dollars less a month, with the same excess."),
+            (P, "Does that still cover the garage?"),
+        ]
+
+    given = [
+        ("h14-given-protection", "Quick note before we start, I record these calls for your protection.", "iven"),
+        ("h14-given-train-staff", "Our calls are recorded to help us train new staff.", "grandpa"),
+        ("h14-given-obliged", "I am obliged to tell you that I am recording this phone call.", "hugo"),
+        ("h14-given-heads-up", "Heads up, everything you say on this call is being recorded.", "denis"),
+    ]
+    prospects = ["marco", "gb_plain", "gustave", "slt_hts"]
+    for (name, line, agent), prospect, layout in zip(
+        given, prospects, ["stereo", "mono", "stereo", "mono"], strict=True
+    ):
+        out.append(Case(call(name, renewal(line), agent, prospect, layout=layout, **U_LAW), "FL", "given", 2))
+
+    def late(line: str) -> list[tuple[Speaker, str]]:
+        return [
+            (A, "Hello, this is Priya from Harbour Home Insurance."),
+            (P, "Hello, is something wrong with my policy?"),
+            (A, "Nothing wrong, your home cover renews next month and we can lower the premium."),
+            (P, "I was going to shop around this year."),
+            (A, "We can match most quotes, and you keep your no claims discount."),
+            (P, "Go on then."),
+            (A, line + " Shall I send the new quote by email?"),
+            (P, "Email is fine."),
+        ]
+
+    lates = [
+        (
+            "h14-late-forgot",
+            "I forgot to mention, this call is recorded for quality purposes.",
+            "boris",
+            "iven",
+            "stereo",
+        ),
+        (
+            "h14-late-for-your-information",
+            "For your information, we are recording this conversation.",
+            "gb_plain",
+            "hugo",
+            "mono",
+        ),
+    ]
+    for name, line, agent, prospect, layout in lates:
+        out.append(Case(call(name, late(line), agent, prospect, layout=layout, **U_LAW), "PA", "late", 6))
+
+    decoys = [
+        (
+            "h14-missing-no-claim",
+            [
+                (A, "Hello, this is Priya from Harbour Home Insurance."),
+                (P, "Hello, is something wrong with my policy?"),
+                (A, "Not at all, we have no record of a claim on your policy, so the price can come down."),
+                (P, "Good, I have never claimed."),
+                (A, "A flood sensor can also monitor your basement and warn your phone."),
+                (P, "How much is the sensor?"),
+            ],
+            "marco",
+            "denis",
+            "stereo",
+        ),
+        (
+            "h14-missing-burst-pipes",
+            [
+                (A, "Hello, this is Priya from Harbour Home Insurance."),
+                (P, "Hello, is something wrong with my policy?"),
+                (A, "Last winter set a record for burst pipes in your area, so we are checking cover."),
+                (P, "Mine were fine, thankfully."),
+                (A, "Your broker keeps a record of every renewal, and yours is due in May."),
+                (P, "Send me the details."),
+            ],
+            "gustave",
+            "boris",
+            "mono",
+        ),
+    ]
+    for name, lines, agent, prospect, layout in decoys:
+        out.append(Case(call(name, lines, agent, prospect, layout=layout, **U_LAW), "NY", "missing"))
+
+    objections = [
+        ("h14-objected-taping-me", "Wait, are you taping me? I do not want that.", "denis", "grandpa", "stereo"),
+        ("h14-objected-switch-off", "Could you switch off the recording, please?", "hugo", "marco", "mono"),
+        ("h14-objected-do-not-allow", "I do not allow my calls to be recorded.", "iven", "gb_plain", "stereo"),
+        ("h14-objected-take-it-off", "No, take the recording off, I mean it.", "grandpa", "gustave", "mono"),
+    ]
+    for name, line, agent, prospect, layout in objections:
+        spec = call(name, renewal("This call is recorded.", line), agent, prospect, layout=layout, **U_LAW)
+        out.append(Case(spec, "MA", "objected", 2, 3))
     return out
