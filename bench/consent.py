@@ -18,7 +18,9 @@ All calls run in one process through `analyze_file` with one loaded ASR engine. 
 status accuracy, per-status precision/recall, confusion matrix (truth -> predicted), disclosure and
 objection time errors, consent-model accuracy, status accuracy per pair of voice engines (agent/prospect) in each
 part, seconds per call (and what the focused pass and the second decoding of dropped speech take of them) and the
-failures with their evidence. Each call's progress line gives its true and found times beside its status.
+failures with their evidence, each naming the decodings that heard a recording or objection word near the moment
+its verdict lacked (``consent_heard``: none of them, and no text-side change can fix it). Each call's progress line
+gives its true and found times beside its status.
 
 Usage: ``python bench/consent.py [--quick] [--keep DIR] [--part tuning|heldout] [--only NAMES]
 [--asr-cache DIR]``. Progress on stderr. Synthesised calls are cached in a temp dir (``$CALLWARDEN_SYNTH_CACHE``
@@ -44,10 +46,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.synth import CallSpec, SynthCall, Turn, Voice, make_call, tools_missing
 
+from callwarden.analysis.disclosure_text import PhraseLibrary
 from callwarden.config import Settings
 from callwarden.domain.metadata import parse_metadata
 from callwarden.domain.transcript import Speaker
 from callwarden.services.analyze import analyze_file
+from consent_heard import HeardWord, heard_near, lacked_moment, record_decodings
 
 A, P = Speaker.AGENT, Speaker.PROSPECT
 STATUSES = ("given", "late", "missing", "objected")
@@ -123,6 +127,7 @@ class Outcome:
     predicted: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
+    heard: list[HeardWord] = field(default_factory=list)  # every decoding's words (``consent_heard``)
 
 
 def log(message: str) -> None:
@@ -553,6 +558,7 @@ def errors_summary(errors: list[float], missed: int) -> dict[str, Any]:
 
 def score(outcomes: list[Outcome]) -> dict[str, Any]:
     done = [o for o in outcomes if o.error is None]
+    library = PhraseLibrary.shipped()
     pairs = [(o.truth.status, o.predicted["disclosure"]["status"]) for o in done]
     confusion = {t: {p: 0 for p in STATUSES} for t in STATUSES}
     for t, p in pairs:
@@ -598,6 +604,7 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
         )
         model = o.predicted["jurisdiction"]["consent_model"]
         if disclosure["status"] != o.truth.status or time_off or model != o.truth.consent_model:
+            lacked = lacked_moment(o.truth, disclosure["status"])
             failures.append(
                 {
                     "call": o.name,
@@ -617,9 +624,12 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
                     "evidence": disclosure.get("evidence"),
                     "objection_evidence": objection.get("evidence") if objection else None,
                     "transcript": [f"{s['speaker']}@{s['start_s']:.1f}: {s['text']}" for s in o.predicted["segments"]],
+                    "lacked": None if lacked is None else lacked[0],
+                    "heard_near_truth": None if lacked is None else heard_near(o.heard, lacked[1], library),
                 }
             )
     decoy_calls = [o for o in done if o.truth.status == "missing"]
+    unheard = sum(f.get("heard_near_truth") == [] for f in failures)
     return {
         "n": len(outcomes),
         "errors": len(outcomes) - len(done),
@@ -632,6 +642,10 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
         "objection_time_error": errors_summary(o_err, o_missed),
         "unconfirmed_objections": unconfirmed_objections(done),
         "consent_model_accuracy": round(sum(t == p for t, p in models) / len(models), 3) if models else None,
+        # wrong verdicts whose missed disclosure or objection no decoding has a recording or objection word near:
+        # no reading of the words finds those, so they bound the accuracy the text side can reach
+        "failures_unheard_by_every_decoding": unheard,
+        "status_accuracy_if_every_heard_failure_were_fixed": round(1 - unheard / len(pairs), 3) if pairs else None,
         "mean_seconds_per_call": round(statistics.mean(o.seconds for o in done), 2) if done else None,
         "mean_call_duration_s": round(statistics.mean(o.predicted["duration_s"] for o in done), 1) if done else None,
         "failures": failures,
@@ -779,6 +793,7 @@ def main() -> int:
         return 2
     settings = Settings()
     gap_filling = time_gap_filling()
+    decodings = record_decodings()
     outcomes: list[Outcome] = []
     part_of: dict[str, str] = {}
     engines_of: dict[str, str] = {}
@@ -805,6 +820,7 @@ def main() -> int:
         except Exception as exc:  # a crash is a result too: reported, and the run goes on
             outcome.error = f"{type(exc).__name__}: {exc}"
         outcome.seconds = time.perf_counter() - tick
+        outcome.heard = decodings.pop(call.path.stem, [])
         outcomes.append(outcome)
         got = outcome.error or status_with_times(
             outcome.predicted["disclosure"]["status"],

@@ -10,6 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import consent
+from consent_heard import heard_near, lacked_moment
 from tests.synth import Voice
 
 
@@ -65,3 +66,60 @@ def test_calls_sent_to_a_person_for_an_objection_one_hearing_heard_are_counted_b
     outcomes[2].predicted["unconfirmed_objections"] = heard_once
     outcomes[3].predicted["unconfirmed_objections"] = []
     assert consent.unconfirmed_objections(outcomes) == {"calls_flagged": 2, "of_which_the_prospect_objected": 1}
+
+
+def _heard(decoding: str, text: str, at_s: float) -> consent.HeardWord:
+    return consent.HeardWord(decoding, text, at_s)
+
+
+def test_a_failure_names_the_decodings_that_heard_a_recording_or_objection_word_near_what_it_lacked() -> None:
+    library = consent.PhraseLibrary.shipped()
+    words = [
+        _heard("transcript", "compensation", 6.0),
+        _heard("low_band", "recoded,", 6.4),  # a garble of "recorded" still says the word was heard
+        _heard("denoised", "Stop", 20.0),
+        _heard("as_recorded", "recorded", 12.0),  # 6 s away: another sentence
+    ]
+    assert heard_near(words, 6.0, library) == ["low_band"]
+    assert heard_near(words, 19.0, library) == ["denoised"]
+    assert heard_near(words, 30.0, library) == []
+
+
+def test_only_a_missed_disclosure_or_objection_is_a_moment_the_verdict_lacked() -> None:
+    objected = consent.Truth("objected", 5.0, 11.0, "all-party")
+    given = consent.Truth("given", 5.0, None, "all-party")
+    missing = consent.Truth("missing", None, None, "all-party")
+    assert lacked_moment(objected, "given") == ("objection", 11.0)
+    assert lacked_moment(objected, "objected") is None
+    assert lacked_moment(given, "missing") == ("disclosure", 5.0)
+    assert lacked_moment(given, "late") is None  # heard, only timed wrong
+    assert lacked_moment(missing, "given") is None  # a decoy taken for a disclosure lacks nothing
+
+
+def _scored(name: str, truth: consent.Truth, got: str, heard: list[consent.HeardWord]) -> consent.Outcome:
+    outcome = consent.Outcome(name, truth, heard=heard)
+    outcome.predicted = {
+        "disclosure": {"status": got, "at_s": truth.disclosure_s if got != "missing" else None},
+        "objection": None,
+        "jurisdiction": {"consent_model": "all-party"},
+        "segments": [],
+        "unconfirmed_objections": [],
+        "duration_s": 20.0,
+    }
+    return outcome
+
+
+def test_the_score_counts_failures_no_decoding_heard_and_the_accuracy_a_perfect_reading_would_reach() -> None:
+    given = consent.Truth("given", 5.0, None, "all-party")
+    outcomes = [
+        _scored("right", given, "given", []),
+        _scored("misread", given, "missing", [_heard("denoised", "recorded.", 5.3)]),
+        _scored("unheard", given, "missing", [_heard("transcript", "compensation", 5.1)]),
+    ]
+    scored = consent.score(outcomes)
+    by_call = {f["call"]: f for f in scored["failures"]}
+    assert by_call["misread"]["heard_near_truth"] == ["denoised"]
+    assert by_call["unheard"]["heard_near_truth"] == []
+    assert by_call["unheard"]["lacked"] == "disclosure"
+    assert scored["failures_unheard_by_every_decoding"] == 1
+    assert scored["status_accuracy_if_every_heard_failure_were_fixed"] == 0.667
