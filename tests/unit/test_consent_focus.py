@@ -188,6 +188,45 @@ def test_focused_words_of_unknown_speakers_never_object() -> None:
     assert assess_disclosure([], focused=focused).objection is None
 
 
+# tiny.en's words in bench/consent.py, h14-objected-take-it-off: a mono stretch the voice separation left unnamed
+MISHEARD = "it can not be recorded your home camera will have money"
+HEARD_RIGHT = "this call is recorded your home cover is renewed next month"
+
+
+def test_an_unnamed_objection_where_a_disclosure_was_heard_goes_to_a_person_not_the_verdict() -> None:
+    transcript = [segment(Speaker.UNKNOWN, MISHEARD, 6.6)]
+    assert assess_disclosure(transcript).verdict.status == DisclosureStatus.OBJECTED  # alone, it objects
+    found = assess_disclosure(transcript, focused=[segment(Speaker.UNKNOWN, HEARD_RIGHT, 6.3)])
+    assert found.verdict.status == DisclosureStatus.GIVEN and found.objection is None
+    assert [o.evidence.get("heard_as_disclosure") for o in found.unconfirmed] == [True]
+
+
+def test_a_named_prospects_objection_where_a_disclosure_was_heard_still_counts() -> None:
+    transcript = [segment(Speaker.PROSPECT, MISHEARD, 6.6)]
+    found = assess_disclosure(transcript, focused=[segment(Speaker.AGENT, HEARD_RIGHT, 6.3)])
+    assert found.verdict.status == DisclosureStatus.OBJECTED and not found.unconfirmed
+
+
+def test_an_unnamed_objection_after_the_disclosure_still_counts() -> None:
+    transcript = [
+        segment(Speaker.UNKNOWN, HEARD_RIGHT, 1.0),
+        segment(Speaker.UNKNOWN, "no i do not want to be recorded", 6.5),
+    ]
+    found = assess_disclosure(transcript)
+    assert found.verdict.status == DisclosureStatus.OBJECTED and found.objection is not None
+    assert found.objection.at_s == pytest.approx(6.5)
+
+
+def test_a_focused_hearings_objection_at_that_moment_keeps_the_transcripts_objection() -> None:
+    transcript = [segment(Speaker.UNKNOWN, MISHEARD, 6.6)]
+    focused = [
+        segment(Speaker.UNKNOWN, HEARD_RIGHT, 6.3),
+        segment(Speaker.PROSPECT, "do not record me", 6.8),
+    ]
+    found = assess_disclosure(transcript, focused=focused)
+    assert found.verdict.status == DisclosureStatus.OBJECTED
+
+
 @dataclass
 class ClipEngine:
     """Says "recorded" at the start of every clip it is given, on the recording's clock; remembers the clips."""

@@ -30,6 +30,7 @@ from callwarden.domain.transcript import Segment, Speaker
 
 FOCUS_SOURCE = "focused_pass"
 CORROBORATION_S = 2.0  # an objection heard by another hearing or the transcript this close is the same one
+MISHEARD_DISCLOSURE_S = 1.0  # an unnamed voice's objection this close to a disclosure may be that disclosure
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class DisclosureAssessment:
     objection: Objection | None
     hits: tuple[DisclosureHit, ...]
     library_version: str
-    # objections one hearing of the focused pass alone heard: not acted on, but a person should listen
+    # objections one hearing of the focused pass alone heard, and the transcript's unnamed ones in words also heard
+    # as the disclosure (``_heard_as_disclosure``): not acted on, but a person should listen
     unconfirmed: tuple[Objection, ...] = ()
 
     def to_report(self) -> dict[str, Any]:
@@ -89,6 +91,31 @@ def _focused_objections(
     return found, unconfirmed
 
 
+def _heard_as_disclosure(
+    plain: Sequence[Objection], verbal: Sequence[DisclosureHit], backed: Sequence[Objection]
+) -> tuple[list[Objection], list[Objection]]:
+    """The transcript's objections that count, and those that go to a person because the same words were also
+    heard as a disclosure.
+
+    In a mono call the voice separation may leave a stretch with no speaker, and then nothing says whose words an
+    objection there is. When a disclosure was found at the same moment (within ``MISHEARD_DISCLOSURE_S``), those
+    words are more likely the agent's disclosure misheard than the prospect's objection. bench/consent.py,
+    h14-objected-take-it-off: the transcript heard "This call is recorded" as "It can't be recorded", and every
+    focused hearing heard "This call is recorded" there. Counted, it would restrict and delete a properly disclosed
+    recording, so it is a doubt for a person. A focused hearing's own objection at that moment still counts."""
+    counted: list[Objection] = []
+    doubted: list[Objection] = []
+    for objection in plain:
+        unnamed = objection.evidence.get("speaker") == Speaker.UNKNOWN.value
+        disclosed_there = any(abs(hit.at_s - objection.at_s) <= MISHEARD_DISCLOSURE_S for hit in verbal)
+        heard_again = any(abs(o.at_s - objection.at_s) <= CORROBORATION_S for o in backed)
+        if unnamed and disclosed_there and not heard_again:
+            doubted.append(replace(objection, evidence={**dict(objection.evidence), "heard_as_disclosure": True}))
+        else:
+            counted.append(objection)
+    return counted, doubted
+
+
 def assess_disclosure(
     segments: Sequence[Segment],
     policy: DisclosurePolicy | None = None,
@@ -103,8 +130,10 @@ def assess_disclosure(
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
     extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
     verbal = merge_hits(detect_disclosures(segments, library), extra)
-    plain = detect_objections(segments, library, verbal)
-    backed, unconfirmed = _focused_objections(focused, library, plain)
+    heard = detect_objections(segments, library, verbal)
+    backed, unconfirmed = _focused_objections(focused, library, heard)
+    plain, doubted = _heard_as_disclosure(heard, verbal, backed)
+    unconfirmed += doubted
     objection = min([*plain, *backed], key=lambda o: o.at_s, default=None)
     consents = detect_consent_answers(segments, verbal, library, policy.consent_window_s)
     hits = tuple(sorted([*verbal, *ivr_hits], key=lambda h: h.at_s))

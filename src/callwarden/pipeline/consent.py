@@ -73,7 +73,9 @@ class ConsentAssessment:
         if self.jurisdiction.uncertain:
             found.append("jurisdiction_uncertain")
         if self.disclosure.unconfirmed and self.status != "objected":
-            found.append("objection_unconfirmed")  # one hearing heard the prospect object: a person should listen
+            # one hearing heard the prospect object, or an unnamed voice objected in words also heard as the
+            # disclosure: a person should listen
+            found.append("objection_unconfirmed")
         return tuple(dict.fromkeys(found))
 
     @property

@@ -19,8 +19,9 @@ from callwarden.speech.focus import FocusedPass
 # request verb after a subject or an auxiliary is a statement ("we delete the recording after ninety days");
 # 5: phrase library 2026.12-4, a refusal of the recording just mentioned ("Are you recording me? Stop that.",
 # analysis.objection_reply), a lone recording word's negation must bind to it ("there is no recording of the
-# contract" objects to nothing), and heard_elsewhere counts hearings, not their objections
-DECISION_VERSION = 5
+# contract" objects to nothing), and heard_elsewhere counts hearings, not their objections; 6: an unnamed voice's
+# objection in the transcript at the moment a disclosure was heard goes to a person instead (analysis.disclosure)
+DECISION_VERSION = 6
 
 
 class ConsentStage:
