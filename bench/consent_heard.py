@@ -5,8 +5,9 @@ A disclosure or objection the verdict missed is either in the words and misread 
 words at all: tiny.en heard "we record all conversations" as "we resolve all the compensation" in every one of its
 four decodings of that call (the transcript and three focused hearings). Only the first kind is worth another
 phrase or rule; counting the second says how far the recogniser alone bounds accuracy. A decoding "heard" the
-moment when a word within ``REACH_S`` of it is a recording word (the phrase library's, or a garble of one) or an
-objection trigger; without one, no detector reading those words could have found it.
+moment when a word within ``REACH_S`` of it is a recording word (the phrase library's, or a garble of one) or one
+of the objection detector's cue words (``analysis.objection.OBJECTION_CUE_WORDS``); without one, no detector
+reading those words could have found it.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from callwarden.analysis.disclosure_text import PhraseLibrary, normalise, recording_word
+from callwarden.analysis.objection import OBJECTION_CUE_WORDS
 from callwarden.speech.focus import hearing_of
 
 REACH_S = 3.0  # a word this close to the true moment may be what was heard of it
 TRANSCRIPT = "transcript"
-_OBJECTION_WORDS = frozenset({"consent", "permission", "off", "stop", "delete", "erase", "agree", "allow"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def record_decodings() -> dict[str, list[HeardWord]]:
 
 
 def _telling(text: str, library: PhraseLibrary) -> bool:
-    return any(recording_word(word, library) is not None or word in _OBJECTION_WORDS for word in normalise(text))
+    return any(recording_word(word, library) is not None or word in OBJECTION_CUE_WORDS for word in normalise(text))
 
 
 def heard_near(words: Sequence[HeardWord], at_s: float, library: PhraseLibrary) -> list[str]:

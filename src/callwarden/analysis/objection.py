@@ -49,6 +49,9 @@ _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
 _REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop", "destroy", "wipe"})
 _STATEMENT_LEAD_TEXT = "we they i it will can could may might would should shall to never also always"
+# every word other than a recording word that some path of this detector starts from or needs: without one of
+# these or a recording word near it, no objection can be read out of a prospect's words (bench/consent_heard.py)
+OBJECTION_CUE_WORDS = _OBJECTION_TRIGGERS | _REQUEST_VERBS | _CONSENT_WORDS
 _STATEMENT_LEADS = frozenset(_STATEMENT_LEAD_TEXT.split())
 
 
