@@ -124,3 +124,7 @@ def test_analyze_with_a_prompt_finds_the_ivr_disclosure(tmp_path: Path) -> None:
     assert report["jurisdiction"]["consent_model"] == "all-party"
     missing = run_cli(settings, "analyze", str(call.path), "--prompt", str(tmp_path / "nope.wav"))
     assert missing.returncode == 1 and "nope.wav" in missing.stderr
+    clipped = tmp_path / "clipped.wav"  # a third of a second of the notice: it would "match" calls that lack it
+    subprocess.run(["sox", str(prompt), str(clipped), "trim", "0.1", "0.35"], check=True)
+    short = run_cli(settings, "analyze", str(call.path), "--prompt", str(clipped))
+    assert short.returncode == 1 and "prompt 'clipped' has" in short.stderr and "of voice" in short.stderr

@@ -58,17 +58,17 @@ def analyze_file(
         info = probe(path, max_duration_s=settings.max_duration_s, max_channels=settings.max_channels)
     except AudioValidationError as exc:
         raise InvalidInput(f"{path.name}: {exc}") from exc
-    roles = roles_for(meta.extra.get("agent_channel"), channel_roles(settings))
-    engine = asr_engine(settings)
-    result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s, focus=FocusSettings())
     policies = consent_policies(settings)
     policy = policies.for_campaign(meta.campaign)
     references = tuple(PromptReference(p.stem, str(p)) for p in prompts)
     policy = replace(policy, prompts=(*policy.prompts, *references))
-    try:
+    try:  # before the minutes of transcription, so a wrong prompt file is reported at once
         templates = prompt_templates(policy.prompts)
     except (OSError, ValueError, AudioValidationError) as exc:
         raise InvalidInput(f"prompt audio: {exc}") from exc
+    roles = roles_for(meta.extra.get("agent_channel"), channel_roles(settings))
+    engine = asr_engine(settings)
+    result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s, focus=FocusSettings())
     consent = assess_consent(
         segments=result.segments,
         audio=path,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from callwarden.audio.probe import AudioValidationError
 from callwarden.config import Settings
-from callwarden.pipeline.consent import ConsentPolicies
+from callwarden.pipeline.consent import ConsentPolicies, prompt_templates
 from callwarden.rules.loader import Rules, RulesError, load_rules
 from callwarden.services.errors import InvalidInput
 
@@ -19,13 +20,23 @@ def consent_rules(settings: Settings) -> Rules:
 
 
 def consent_policies(settings: Settings) -> ConsentPolicies:
-    """``CALLWARDEN_POLICY_FILE``, or the defaults (verbal or IVR, 15 s deadline) without one."""
+    """``CALLWARDEN_POLICY_FILE``, or the defaults (verbal or IVR, 15 s deadline) without one.
+
+    Every policy's prompt audio is loaded here once: a missing, broken, silent or too short reference is an error
+    when the workers start or ``analyze`` runs, naming the campaign, not a failure of every call that campaign
+    makes afterwards."""
     if settings.policy_file is None:
         return ConsentPolicies.from_dict({})
     try:
         raw = json.loads(settings.policy_file.read_text(encoding="utf-8"))
         if not isinstance(raw, dict):
             raise ValueError("expected a JSON object with 'default' and 'campaigns'")
-        return ConsentPolicies.from_dict(raw)
+        policies = ConsentPolicies.from_dict(raw)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInput(f"policy file {settings.policy_file}: {exc}") from exc
+    for name, policy in (("default", policies.default), *policies.campaigns.items()):
+        try:
+            prompt_templates(policy.prompts)
+        except (OSError, ValueError, AudioValidationError) as exc:
+            raise InvalidInput(f"policy file {settings.policy_file}: policy {name!r}: prompt audio: {exc}") from exc
+    return policies
