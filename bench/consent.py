@@ -385,6 +385,23 @@ def cases() -> list[Case]:
         **U_LAW,
     )
 
+    missing(  # the prospect asks and the agent dodges: a mono call leaves the question unnamed, and it tells nobody
+        "missing-prospect-asks",
+        [
+            (A, "Hi, this is Carla from Summit Home Solar."),
+            (P, "Hello. Wait, is this call being recorded?"),
+            (A, "Don't worry about that. Let me tell you about our solar panels."),
+            (P, "Okay, how much do they cost?"),
+            (A, "Nothing up front, you pay a low monthly rate instead."),
+            (P, "Send me the details by email."),
+        ],
+        "f3",
+        "kal",
+        "CA",
+        layout="mono",
+        **U_LAW,
+    )
+
     # Objections (status objected), with and without a prior disclosure.
     def objected(
         name: str,

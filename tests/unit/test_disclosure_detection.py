@@ -256,6 +256,46 @@ def test_only_agent_or_unknown_speech_discloses() -> None:
     assert detect_disclosures([seg("This call is being recorded.", U)], LIB)
 
 
+INQUIRIES = [
+    "Is this call being recorded?",
+    "Are you recording this call?",
+    "Is this call recorded?",
+    "Wait, is this conversation going to be recorded?",
+    "Sorry, are you recording me right now?",
+    "Why is this call being recorded?",
+    "Are calls on this line recorded?",
+    "Am I on a recorded line?",
+]
+ASKING_LEAVE = [
+    "Is it okay if this call is recorded?",
+    "Are you okay with this call being recorded for quality?",
+    "Are you aware this call is recorded?",
+    "Did you know that this call is being recorded for quality?",
+]
+
+
+@pytest.mark.parametrize("text", INQUIRIES)
+@pytest.mark.parametrize("speaker", [U, A])
+def test_a_question_whether_the_call_is_recorded_tells_nobody(text: str, speaker: Speaker) -> None:
+    """A mono call's separation can leave the prospect's "Is this call being recorded?" unnamed: counted, it would
+    make a call with no disclosure ``given``."""
+    segments = [seg("Hi, this is Mark from SunBright Solar.", A, start=0.5), seg(text, speaker, start=3.0)]
+    assert detect_disclosures(segments, LIB) == []
+    assert assess_disclosure(segments).verdict.status == DisclosureStatus.MISSING
+
+
+@pytest.mark.parametrize("text", ASKING_LEAVE)
+def test_a_question_that_asks_leave_to_record_or_says_it_is_recorded_discloses(text: str) -> None:
+    (hit,) = detect_disclosures([seg("Hi there.", start=0.5), seg(text, start=3.0)], LIB)
+    assert 3.0 <= hit.at_s <= 3.0 + 0.35 * 3
+
+
+def test_an_inquiry_does_not_hide_the_agents_disclosure_after_it() -> None:
+    segments = [seg("Is this call recorded?", U, start=2.0), seg("Yes, this call is recorded for quality.", A, 4.0)]
+    (hit,) = detect_disclosures(segments, LIB)
+    assert hit.at_s >= 4.0
+
+
 def test_segment_without_word_times_uses_its_start() -> None:
     (hit,) = detect_disclosures([Segment(A, 4.2, 7.0, "Calls are recorded for quality and training.")], LIB)
     assert hit.at_s == 4.2

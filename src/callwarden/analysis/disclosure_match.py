@@ -8,6 +8,9 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
   recording word itself ("home monitoring ... monitor");
 - no negation right before it ("this call is not recorded" discloses nothing; "if you do not want to be
   recorded" is an offer, not a denial), and no other object after it ("recording a podcast");
+- not a question about whether the call is recorded ("Is this call being recorded?", "Are you recording me?"):
+  that is a prospect asking, whom a mono call's separation may leave unnamed, and it tells nobody anything; a
+  question asking leave to record ("Is it okay if this call is recorded?") still discloses;
 - a fuzzy score (rapidfuzz partial_ratio against the phrase library) at or above a threshold, a higher one when
   the recording word is a garble, and a lower one when the words around it say what is recorded or why: two
   different context words, or a call reference or purpose tied to it (``analysis.disclosure_anchor``: "how it
@@ -63,6 +66,25 @@ _DENIAL_REACH = 3  # a negation this many words before the recording word denies
 _ARTICLES = frozenset({"a", "an"})
 _CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
 _OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
+# An inquiry opens its sentence with an auxiliary before its subject ("is this call being recorded", "are you
+# recording"), and between them and the recording word stand only the subject and the passive's helpers; any other
+# word ("are you aware this call is recorded", "did you know that...") makes it a statement put as a question.
+_INQUIRY_AUX = frozenset({"is", "are", "was", "were", "am", "do", "does", "did", "will"})
+_INQUIRY_SUBJECTS = frozenset(
+    {"this", "that", "it", "the", "my", "our", "your", "you", "we", "i", "me", "these", "those", "everything",
+     "anyone", "somebody", "someone", "guys", "all"}
+)  # fmt: skip
+_INQUIRY_FILLING = _CALL_NOUNS | frozenset(
+    {"calls", "conversations", "chats", "being", "going", "to", "be", "get", "getting", "still", "currently", "now",
+     "actually", "really", "also", "even", "here", "just", "on", "a"}
+)  # fmt: skip
+# words that may come before the auxiliary in the same sentence: "wait, is this being recorded", "why is it recorded"
+_INQUIRY_LEADS = frozenset(
+    {"wait", "sorry", "um", "uh", "oh", "so", "hey", "hold", "on", "excuse", "me", "and", "but", "well", "hang",
+     "why", "how", "since", "when", "quick", "question", "just", "hi", "hello", "yes", "yeah", "no"}
+)  # fmt: skip
+_LEAVE_ASKED = frozenset({"if", "mind", "okay", "ok", "alright", "fine", "consent", "permission", "agree", "allowed"})
+_INQUIRY_REACH = 6  # the auxiliary is at most this many words before the recording word
 
 
 def _denied(words: Sequence[str], k: int) -> bool:
@@ -71,6 +93,23 @@ def _denied(words: Sequence[str], k: int) -> bool:
     denial of the recording, only of the prospect's wish, and is left to the rest of the sentence."""
     before = words[max(0, k - _DENIAL_REACH) : k]
     return bool(_NEGATORS & set(before)) and not _CONDITIONS & set(words[max(0, k - 2 * _DENIAL_REACH) : k])
+
+
+def _asked(run: list[Token], words: Sequence[str], k: int) -> bool:
+    """Whether the recording word at `k` is in a question about whether the call is recorded ("Is this call being
+    recorded?"), not one asking leave to record it ("Do you mind if I record this call?"); `words` are the run's."""
+    for j in range(max(0, k - _INQUIRY_REACH), k - 1):
+        if words[j] not in _INQUIRY_AUX or words[j + 1] not in _INQUIRY_SUBJECTS | _CALL_NOUNS | {"calls"}:
+            continue
+        if not all(w in _INQUIRY_SUBJECTS or w in _INQUIRY_FILLING for w in words[j + 1 : k]):
+            continue
+        opening = j  # where its sentence starts, over lead words ("wait, is this...")
+        while opening > 0 and not run[opening].sentence_start and words[opening - 1] in _INQUIRY_LEADS:
+            opening -= 1
+        if not run[opening].sentence_start:
+            continue
+        return not _LEAVE_ASKED & set(words[opening : k + 1 + _OBJECT_REACH])
+    return False
 
 
 def _other_object(words: Sequence[str], k: int) -> bool:
@@ -135,7 +174,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
         anchors = Anchors.of(words, library, vetoed)
         for k, word in enumerate(words):
             found = recording_word(word, library)
-            if found is None or k in vetoed or _denied(words, k) or _other_object(words, k):
+            if found is None or k in vetoed or _denied(words, k) or _other_object(words, k) or _asked(run, words, k):
                 continue
             canonical, garbled = found
             near = [
@@ -196,7 +235,9 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
                 score = fuzz.ratio(candidate, " ".join(stretch))
                 if score > best:
                     best, phrase, end = score, candidate, start + width
-        if best >= WHOLE_PHRASE_THRESHOLD and not vetoed & set(range(start, end)):
+        if best < WHOLE_PHRASE_THRESHOLD or vetoed & set(range(start, end)):
+            continue
+        if not any(_asked(run, words, i) for i in range(start, end)):  # "is this call being recorded" is nearly one
             candidates.append((best, start, end, phrase))
     taken: set[int] = set()
     hits: list[DisclosureHit] = []

@@ -20,8 +20,10 @@ from callwarden.speech.focus import FocusedPass
 # 5: phrase library 2026.12-4, a refusal of the recording just mentioned ("Are you recording me? Stop that.",
 # analysis.objection_reply), a lone recording word's negation must bind to it ("there is no recording of the
 # contract" objects to nothing), and heard_elsewhere counts hearings, not their objections; 6: an unnamed voice's
-# objection in the transcript at the moment a disclosure was heard goes to a person instead (analysis.disclosure)
-DECISION_VERSION = 6
+# objection in the transcript at the moment a disclosure was heard goes to a person instead (analysis.disclosure);
+# 7: a question whether the call is recorded ("Is this call being recorded?") discloses nothing
+# (analysis.disclosure_match)
+DECISION_VERSION = 7
 
 
 class ConsentStage:
