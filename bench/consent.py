@@ -385,23 +385,6 @@ def cases() -> list[Case]:
         **U_LAW,
     )
 
-    missing(  # the prospect asks and the agent dodges: a mono call leaves the question unnamed, and it tells nobody
-        "missing-prospect-asks",
-        [
-            (A, "Hi, this is Carla from Summit Home Solar."),
-            (P, "Hello. Wait, is this call being recorded?"),
-            (A, "Don't worry about that. Let me tell you about our solar panels."),
-            (P, "Okay, how much do they cost?"),
-            (A, "Nothing up front, you pay a low monthly rate instead."),
-            (P, "Send me the details by email."),
-        ],
-        "f3",
-        "kal",
-        "CA",
-        layout="mono",
-        **U_LAW,
-    )
-
     # Objections (status objected), with and without a prior disclosure.
     def objected(
         name: str,
@@ -522,6 +505,23 @@ def cases() -> list[Case]:
     )
     out.append(
         Case(spec("ivr-menu-only", ivr_script, "f4", "awb", layout="mono", **U_LAW), "PA", "missing", prompt="menu")
+    )
+    # Added after the others, so their seeds (their place in this list) and so their audio stay as they were.
+    missing(  # the prospect asks and the agent dodges: a mono call leaves the question unnamed, and it tells nobody
+        "missing-prospect-asks",
+        [
+            (A, "Hi, this is Carla from Summit Home Solar."),
+            (P, "Hello. Wait, is this call being recorded?"),
+            (A, "Don't worry about that. Let me tell you about our solar panels."),
+            (P, "Okay, how much do they cost?"),
+            (A, "Nothing up front, you pay a low monthly rate instead."),
+            (P, "Send me the details by email."),
+        ],
+        "f3",
+        "kal",
+        "CA",
+        layout="mono",
+        **U_LAW,
     )
     return out
 
