@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from callwarden.audio.prompt_match import (
+    HOP_S,
     MATCH_THRESHOLD,
     MIN_VOICED_S,
     PromptTemplate,
@@ -119,7 +120,7 @@ def test_a_reference_too_short_to_tell_from_other_speech_is_refused(work: Path) 
     samples, _ = read_audio(espeak(PROMPT, "en-us+f3", work / "whole.wav"), sample_rate=8000, mono=True)
     whole = samples[0]
     accepted = PromptTemplate.from_samples("whole", whole)
-    assert accepted.voiced * 0.01 >= MIN_VOICED_S
+    assert accepted.voiced * HOP_S >= MIN_VOICED_S
     onset = int(np.flatnonzero(np.abs(whole) > 0.05)[0])
     with pytest.raises(ValueError, match=r"prompt 'cut' has 0\.[0-9]+ s of voice; .* at least 1\.0 s"):
         PromptTemplate.from_samples("cut", whole[onset : onset + 3000])

@@ -74,8 +74,9 @@ _INQUIRY_SUBJECTS = frozenset(
     {"this", "that", "it", "the", "my", "our", "your", "you", "we", "i", "me", "these", "those", "everything",
      "anyone", "somebody", "someone", "guys", "all"}
 )  # fmt: skip
+_INQUIRY_OPENERS = _INQUIRY_SUBJECTS | _CALL_NOUNS  # what may follow the auxiliary: "is this...", "are calls..."
 _INQUIRY_FILLING = _CALL_NOUNS | frozenset(
-    {"calls", "conversations", "chats", "being", "going", "to", "be", "get", "getting", "still", "currently", "now",
+    {"conversations", "chats", "being", "going", "to", "be", "get", "getting", "still", "currently", "now",
      "actually", "really", "also", "even", "here", "just", "on", "a"}
 )  # fmt: skip
 # words that may come before the auxiliary in the same sentence: "wait, is this being recorded", "why is it recorded"
@@ -99,7 +100,7 @@ def _asked(run: list[Token], words: Sequence[str], k: int) -> bool:
     """Whether the recording word at `k` is in a question about whether the call is recorded ("Is this call being
     recorded?"), not one asking leave to record it ("Do you mind if I record this call?"); `words` are the run's."""
     for j in range(max(0, k - _INQUIRY_REACH), k - 1):
-        if words[j] not in _INQUIRY_AUX or words[j + 1] not in _INQUIRY_SUBJECTS | _CALL_NOUNS | {"calls"}:
+        if words[j] not in _INQUIRY_AUX or words[j + 1] not in _INQUIRY_OPENERS:
             continue
         if not all(w in _INQUIRY_SUBJECTS or w in _INQUIRY_FILLING for w in words[j + 1 : k]):
             continue
