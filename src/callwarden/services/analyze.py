@@ -19,12 +19,12 @@ from callwarden.audio.probe import AudioValidationError, probe
 from callwarden.config import Settings
 from callwarden.domain.disclosure import PromptReference
 from callwarden.domain.metadata import CallMetadata
-from callwarden.pipeline.consent import assess_consent, prompt_templates
+from callwarden.pipeline.consent import assess_consent
 from callwarden.pipeline.pii_stage import untranscribed_reasons
 from callwarden.pipeline.redact_stage import write_redacted_audio
 from callwarden.pipeline.transcribe_stage import roles_for
 from callwarden.pipeline.transcription import transcribe_recording
-from callwarden.services.consent_config import consent_policies, consent_rules
+from callwarden.services.consent_config import checked_prompt_templates, consent_policies, consent_rules
 from callwarden.services.errors import InvalidInput
 from callwarden.services.redaction_config import redaction_settings
 from callwarden.services.redaction_text import pii_settings
@@ -62,10 +62,7 @@ def analyze_file(
     policy = policies.for_campaign(meta.campaign)
     references = tuple(PromptReference(p.stem, str(p)) for p in prompts)
     policy = replace(policy, prompts=(*policy.prompts, *references))
-    try:  # before the minutes of transcription, so a wrong prompt file is reported at once
-        templates = prompt_templates(policy.prompts)
-    except (OSError, ValueError, AudioValidationError) as exc:
-        raise InvalidInput(f"prompt audio: {exc}") from exc
+    templates = checked_prompt_templates(policy.prompts)  # before the minutes of transcription: a bad file fails now
     roles = roles_for(meta.extra.get("agent_channel"), channel_roles(settings))
     engine = asr_engine(settings)
     result = transcribe_recording(path, engine, roles, max_duration_s=settings.max_duration_s, focus=FocusSettings())

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from callwarden.audio.probe import AudioValidationError
+from callwarden.audio.prompt_match import PromptTemplate
 from callwarden.config import Settings
+from callwarden.domain.disclosure import PromptReference
 from callwarden.pipeline.consent import ConsentPolicies, prompt_templates
 from callwarden.rules.loader import Rules, RulesError, load_rules
 from callwarden.services.errors import InvalidInput
@@ -35,8 +38,14 @@ def consent_policies(settings: Settings) -> ConsentPolicies:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInput(f"policy file {settings.policy_file}: {exc}") from exc
     for name, policy in (("default", policies.default), *policies.campaigns.items()):
-        try:
-            prompt_templates(policy.prompts)
-        except (OSError, ValueError, AudioValidationError) as exc:
-            raise InvalidInput(f"policy file {settings.policy_file}: policy {name!r}: prompt audio: {exc}") from exc
+        checked_prompt_templates(policy.prompts, where=f"policy file {settings.policy_file}: policy {name!r}: ")
     return policies
+
+
+def checked_prompt_templates(prompts: Sequence[PromptReference], where: str = "") -> list[PromptTemplate]:
+    """The prompts' templates; a file that is missing, not audio, silent or too short is an ``InvalidInput``
+    naming it, after `where` (which policy it came from)."""
+    try:
+        return prompt_templates(prompts)
+    except (OSError, ValueError, AudioValidationError) as exc:
+        raise InvalidInput(f"{where}prompt audio: {exc}") from exc
