@@ -84,6 +84,20 @@ def test_unknown_numbers_and_agent_are_all_party_and_uncertain(rules: Rules) -> 
     assert garbage.consent_model is ALL and prospect(garbage).uncertain
 
 
+@pytest.mark.parametrize("number", ["4155550123", "13812345678", "02079460958"])
+def test_a_number_without_country_code_is_not_guessed(rules: Rules, number: str) -> None:
+    # Read as international, these would be Swiss (+41), NANP and Egyptian (+20): a national San Francisco number,
+    # a Chinese mobile and a London number. Without "+" or "00" nothing says which, so the strictest rule applies.
+    party = prospect(resolve_jurisdiction(TX, number, "outbound", "US-TX", rules))
+    assert party.region is None and party.uncertain and party.consent_model is ALL
+    assert "no country code" in party.evidence
+
+
+def test_the_international_prefix_00_is_a_country_code(rules: Rules) -> None:
+    party = prospect(resolve_jurisdiction(TX, "00442079460958", "outbound", "US-TX", rules))
+    assert (party.region, party.uncertain) == ("GB", False)
+
+
 def test_toll_free_and_unknown_state_are_all_party(rules: Rules) -> None:
     j = resolve_jurisdiction(TX, "+18005550100", "outbound", "US-TX", rules)
     assert j.consent_model is ALL and prospect(j).region is None and "toll-free" in prospect(j).evidence

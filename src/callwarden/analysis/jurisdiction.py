@@ -108,8 +108,14 @@ def number_party(role: PartyRole, number: str | None, rules: Rules, note: str = 
     if not text:
         model, why, _ = region_model(None, rules)
         return PartyJurisdiction(role, None, model, True, f"{prefix}no number; {why}")
+    international = _international_form(text)
+    if international is None:
+        model, why, _ = region_model(None, rules)
+        return PartyJurisdiction(
+            role, None, model, True, f"{prefix}{text!r} has no country code (not +... or 00...); {why}"
+        )
     try:
-        parsed = phonenumbers.parse(text if text.startswith("+") else "+" + text.lstrip("0"), None)
+        parsed = phonenumbers.parse(international, None)
     except phonenumbers.NumberParseException:
         model, why, _ = region_model(None, rules)
         return PartyJurisdiction(role, None, model, True, f"{prefix}{text!r} is not a phone number; {why}")
@@ -131,6 +137,22 @@ def number_party(role: PartyRole, number: str | None, rules: Rules, note: str = 
     elif mobile:
         where += " (mobile number: the person may be elsewhere)"
     return PartyJurisdiction(role, region, model, unassigned or mobile or coarse, f"{prefix}{where}; {why}")
+
+
+def _international_form(text: str) -> str | None:
+    """``text`` as ``+<country code>...``, or None where it carries no country code.
+
+    Only ``+`` and the ``00`` international prefix say which country a number is in. A bare digit string does not:
+    ``4155550123`` is a San Francisco number written nationally and ``+41 55 550 123`` is Swiss, and
+    ``13812345678`` may be a Chinese mobile as well as a NANP number missing its ``+``. Guessing would pick a
+    country's law from a misreading, so such a number is left unlocated (the strictest rule) for the metadata
+    layer, which knows the dialer's default region, to have normalised first.
+    """
+    if text.startswith("+"):
+        return text
+    if text.startswith("00"):
+        return "+" + text[2:]
+    return None
 
 
 def _nanp_party(role: PartyRole, parsed: phonenumbers.PhoneNumber, rules: Rules, prefix: str) -> PartyJurisdiction:
