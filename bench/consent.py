@@ -108,6 +108,8 @@ class Case:
     ivr_disclosure: bool = False  # the IVR prompt is the disclosure (time: prompt start)
     prompt: str | None = None  # "clean" | "noisy" | "menu": IVR prompt audio; the clean one is passed as --prompt
     pass_prompt: bool = True
+    # the prompt audio passed as --prompt, by name, where it is not the rule above (held-out notices)
+    references: tuple[str, ...] | None = None
     seed: int = 0
     notes: str = ""
 
@@ -793,8 +795,10 @@ def main() -> int:
         log(f"missing tools: {', '.join(missing)}")
         return 2
     work = args.keep or Path(tempfile.gettempdir()) / "callwarden-bench-consent"
-    prompts = make_prompts(work / "prompts")
     from consent_heldout import held_out_cases  # it builds on this module's helpers
+    from consent_heldout_ivr import held_out_prompts
+
+    prompts = {**make_prompts(work / "prompts"), **held_out_prompts(work / "prompts")}
 
     parts = {"tuning": cases(), "heldout": held_out_cases()}
     names = set(args.only.split(",")) if args.only else None
@@ -829,7 +833,10 @@ def main() -> int:
         if spec_.layout == "stereo" and spec_.swap_channels:
             raw_meta["agent_channel"] = "right"  # as a dialer that records the agent on the right would say
         meta = parse_metadata(raw_meta, default_region="US")
-        refs = [prompts["clean"]] if case.prompt in ("clean", "noisy") and case.pass_prompt else []
+        if case.references is not None:
+            refs = [prompts[name] for name in case.references]
+        else:
+            refs = [prompts["clean"]] if case.prompt in ("clean", "noisy") and case.pass_prompt else []
         outcome = Outcome(spec_.name, truth)
         tick = time.perf_counter()
         try:

@@ -15,6 +15,7 @@ from tests.synth import Voice
 
 from callwarden.domain.transcript import Speaker
 from consent import FILLER_A, FILLER_P, Case, spec_with, turns
+from consent_heldout_ivr import fifteenth_batch
 
 A, P = Speaker.AGENT, Speaker.PROSPECT
 HELD_OUT_VOICES = {
@@ -235,6 +236,7 @@ def held_out_cases() -> list[Case]:
     out += twelfth_batch(call)
     out += thirteenth_batch(call)
     out += fourteenth_batch(call)
+    out += fifteenth_batch(call)  # pre-recorded notices (consent_heldout_ivr)
     return out
 
 

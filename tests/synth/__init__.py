@@ -14,6 +14,7 @@ from tests.synth.calls import (
     Voice,
     make_call,
     read_audio,
+    record_prompt,
     speak,
     tools_missing,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "Voice",
     "make_call",
     "read_audio",
+    "record_prompt",
     "speak",
     "tools_missing",
 ]

@@ -3,9 +3,10 @@
 Real recordings cannot ship with tests, and hand-labelled turn times are never exact. Here every turn is a TTS
 snippet (espeak-ng, flite, festival or a piper neural voice) band-limited to a phone line, trimmed to where its
 energy is, and laid on a timeline; the ground truth is the sample positions it was laid at, so turn times are exact
-by construction. The call is then written as a WAV in a phone codec (16-bit PCM, G.711 u-law or A-law) at 8 kHz or
-another rate, stereo (one party per channel, agent left as VICIdial records, or swapped) or mono (both mixed), with
-line noise, optional crosstalk (the other party leaking faintly into a channel) and an optional IVR prompt first.
+by construction. The call is then written as a WAV in a phone codec (16-bit PCM, G.711 u-law or A-law, or GSM
+06.10 as a mobile leg carries it) at 8 kHz or another rate, stereo (one party per channel, agent left as VICIdial
+records, or swapped) or mono (both mixed), with line noise, optional crosstalk (the other party leaking faintly into
+a channel) and an optional IVR prompt, first or before a later turn; the file may start after the call did.
 
 Deterministic for a given spec and seed (pauses, speed jitter and noise come from the seed; sox runs with
 -R -D). TTS snippets are cached by (engine, voice, speed, text, rate) in ``$CALLWARDEN_SYNTH_CACHE`` or a folder
@@ -36,7 +37,7 @@ import numpy.typing as npt
 from callwarden.domain.transcript import Segment, Speaker
 
 Layout = Literal["stereo", "mono"]
-Codec = Literal["pcm_s16le", "pcm_mulaw", "pcm_alaw"]
+Codec = Literal["pcm_s16le", "pcm_mulaw", "pcm_alaw", "gsm_ms"]
 Floats = npt.NDArray[np.float64]
 _CACHE_VERSION = "1"  # bump when the snippet recipe changes, so stale cached audio is never reused
 _TRIM_BELOW_DB = 45.0  # a snippet starts/ends where its 5 ms peaks rise within this many dB of its peak
@@ -113,6 +114,10 @@ class CallSpec:
     ivr: str | Path | None = None  # a prompt played first: text for the IVR voice, or an audio file
     ivr_voice: Voice = Voice("flite", "kal")
     ivr_on: Literal[Speaker.AGENT, Speaker.PROSPECT] = Speaker.AGENT  # whose channel carries the prompt
+    # the turn the prompt plays before (0: first); that turn's ``overlap_s`` then starts it over the prompt's end,
+    # as a prospect's "Hello?" over a notice that is still playing
+    ivr_before_turn: int = 0
+    trim_start_s: float = 0.0  # the recording starts this long after the call did (the file loses its opening)
     lead_in_s: float = 0.5
     tail_s: float = 0.5
 
@@ -201,6 +206,29 @@ def _trim(audio: Floats, rate: int) -> Floats:
     return audio[loud[0] * hop : (loud[-1] + 1) * hop]
 
 
+def _synthesise(voice: Voice, text: str, factor: float, raw: Path) -> None:
+    """The engine's own output for `text` at `factor` times its normal rate, as a WAV file at `raw`."""
+    if voice.engine == "festival":
+        _festival(voice.name, factor, text, raw)
+    elif voice.engine == "piper":
+        _piper(voice.name, factor, text, raw)
+    elif voice.engine == "flite":
+        _run("flite", "-voice", voice.name, "--setf", f"duration_stretch={1 / factor:.3f}", "-t", text, "-o", str(raw))
+    else:
+        _run("espeak-ng", "-v", voice.name, "-s", str(round(175 * factor)), "-w", str(raw), text)
+
+
+def record_prompt(voice: Voice, text: str, target: Path) -> Path:
+    """A pre-recorded prompt as an operator's file holds it: the engine's full-band output, not yet on a line
+    (``CallSpec.ivr`` takes the file and puts it through the line). Written once; an existing file is kept."""
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial.wav")
+        _synthesise(voice, text, voice.speed, partial)
+        os.replace(partial, target)
+    return target
+
+
 def speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
     """A trimmed, band-limited, peak-normalised utterance; cached on disk by everything that shapes it."""
     key = json.dumps([_CACHE_VERSION, voice.engine, voice.name, round(voice.speed * speed, 3), text, rate])
@@ -210,24 +238,7 @@ def speak(voice: Voice, text: str, speed: float, rate: int) -> Floats:
     with tempfile.TemporaryDirectory() as directory:
         work, factor = Path(directory), voice.speed * speed
         raw = work / "raw.wav"
-        if voice.engine == "festival":
-            _festival(voice.name, factor, text, raw)
-        elif voice.engine == "piper":
-            _piper(voice.name, factor, text, raw)
-        elif voice.engine == "flite":
-            _run(
-                "flite",
-                "-voice",
-                voice.name,
-                "--setf",
-                f"duration_stretch={1 / factor:.3f}",
-                "-t",
-                text,
-                "-o",
-                str(raw),
-            )
-        else:
-            _run("espeak-ng", "-v", voice.name, "-s", str(round(175 * factor)), "-w", str(raw), text)
+        _synthesise(voice, text, factor, raw)
         audio = _trim(_to_line(raw, rate, work), rate)
         partial = work / "snippet.npy"  # written aside, then moved: parallel test runs never read half a file
         np.save(partial, audio.astype(np.float32))
@@ -290,10 +301,11 @@ def make_call(spec: CallSpec, out_dir: Path, *, seed: int) -> SynthCall:
     cursor = round(spec.lead_in_s * rate)
     prompt = _prompt_audio(spec)
     ivr_span = None
-    if prompt is not None:
+    if prompt is not None and spec.ivr_before_turn == 0:
         ivr_span = (cursor / rate, (cursor + prompt.size) / rate)
         cursor += prompt.size + round(0.5 * rate)
     last_end = furthest = cursor
+    previous_start = 0
     for index, turn in enumerate(spec.turns):
         voice = turn.voice or (spec.agent_voice if turn.speaker == Speaker.AGENT else spec.prospect_voice)
         jitter = float(rng.uniform(-spec.speed_jitter, spec.speed_jitter)) if spec.speed_jitter else 0.0
@@ -301,15 +313,20 @@ def make_call(spec: CallSpec, out_dir: Path, *, seed: int) -> SynthCall:
         audio = speak(voice, turn.text, round(turn.speed * (1 + jitter), 2), rate)
         peak = spec.agent_peak_dbfs if turn.speaker == Speaker.AGENT else spec.prospect_peak_dbfs
         audio = audio * 10 ** ((peak + 1.0) / 20)  # snippets are normalised to -1 dBFS peak
+        if prompt is not None and index == spec.ivr_before_turn > 0:  # the prompt, as the previous "turn"
+            at = furthest + round(gap * rate)
+            ivr_span = (at / rate, (at + prompt.size) / rate)
+            previous_start, last_end = at, at + prompt.size
+            furthest = max(furthest, last_end)
+            gap = float(rng.uniform(*spec.gap_range_s)) if turn.gap_s is None else turn.gap_s
         if index == 0:
             start = cursor
         elif turn.overlap_s > 0:
-            previous_start = placed[-1][1]
             start = max(previous_start + round(0.1 * rate), last_end - round(turn.overlap_s * rate))
         else:
             start = furthest + round(gap * rate)
         placed.append((turn.speaker, start, audio, turn.text))
-        last_end = start + audio.size
+        previous_start, last_end = start, start + audio.size
         furthest = max(furthest, last_end)
     total = furthest + round(spec.tail_s * rate)
 
@@ -332,16 +349,24 @@ def make_call(spec: CallSpec, out_dir: Path, *, seed: int) -> SynthCall:
             mixed += leak
     if spec.noise_dbfs is not None:
         mixed += rng.standard_normal(mixed.shape) * 10 ** (spec.noise_dbfs / 20)
+    cut = round(spec.trim_start_s * rate)
+    mixed = mixed[:, cut:]
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{spec.name}.wav"
     _write(mixed, spec, path)
     stereo = spec.layout == "stereo"
+
+    def kept(first: int, end: int) -> tuple[float, float]:  # a span in the file's time, clipped at its start
+        return max(0, first - cut) / rate, max(0, end - cut) / rate
+
     truth = tuple(
-        TruthTurn(speaker, start / rate, (start + audio.size) / rate, text, channel_of.get(speaker) if stereo else None)
-        for speaker, start, audio, text in placed
+        TruthTurn(speaker, *kept(start, start + audio.size), text, channel_of.get(speaker) if stereo else None)
+        for speaker, start, audio, text in placed  # a turn wholly cut away keeps its place, with no length
     )
-    return SynthCall(path, spec, truth, total / rate, ivr_span, channel_of if spec.layout == "stereo" else {})
+    if ivr_span is not None:
+        ivr_span = kept(round(ivr_span[0] * rate), round(ivr_span[1] * rate))
+    return SynthCall(path, spec, truth, (total - cut) / rate, ivr_span, channel_of if spec.layout == "stereo" else {})
 
 
 def read_audio(

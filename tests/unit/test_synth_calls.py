@@ -20,6 +20,7 @@ from tests.synth import (
     Voice,
     make_call,
     read_audio,
+    record_prompt,
     tools_missing,
 )
 
@@ -135,6 +136,50 @@ def test_ivr_prompt_comes_first(tmp_path: Path) -> None:
     assert call.turns[0].start_s == pytest.approx(end + 0.5, abs=1e-3)
     audio, rate = read_audio(call.path)
     assert np.abs(audio[0, round(start * rate) : round(end * rate)]).max() > 0.05
+
+
+def test_ivr_prompt_before_a_later_turn_and_talked_over(tmp_path: Path) -> None:
+    """The prompt plays after the greeting; the next turn, with an overlap, starts before the prompt ends."""
+    turns = (*SHORT.turns[:2], Turn(Speaker.AGENT, "Sam, from Acme Energy.", overlap_s=0.4))
+    call = make_call(
+        SHORT.with_options(turns=turns, ivr="This call may be recorded.", ivr_before_turn=2), tmp_path, seed=1
+    )
+    assert call.ivr_span is not None
+    start, end = call.ivr_span
+    assert call.turns[1].end_s < start < call.turns[2].start_s
+    assert call.turns[2].start_s == pytest.approx(end - 0.4, abs=1e-3)  # over the prompt's last 0.4 s
+    audio, rate = read_audio(call.path)
+    assert np.abs(audio[0, round(start * rate) : round((call.turns[2].start_s - 0.05) * rate)]).max() > 0.05
+
+
+def test_a_recording_that_starts_late_loses_its_opening(tmp_path: Path) -> None:
+    spec = SHORT.with_options(ivr="This call may be recorded.")
+    whole = make_call(spec, tmp_path / "whole", seed=1)
+    late = make_call(spec.with_options(trim_start_s=1.0), tmp_path / "late", seed=1)
+    assert whole.ivr_span is not None and late.ivr_span is not None
+    assert late.ivr_span == pytest.approx((0.0, whole.ivr_span[1] - 1.0))
+    assert late.duration_s == pytest.approx(whole.duration_s - 1.0)
+    assert [t.start_s for t in late.turns] == pytest.approx([t.start_s - 1.0 for t in whole.turns])
+    full, rate = read_audio(whole.path)
+    cut, _ = read_audio(late.path)
+    assert np.array_equal(cut, full[:, rate:])  # the same call, one second later
+
+
+def test_gsm_leg_and_a_prompt_file(tmp_path: Path) -> None:
+    """A GSM 06.10 WAV decodes at 8 kHz; a recorded prompt is the engine's full-band output, written once."""
+    prompt = record_prompt(Voice("espeak-ng", "en-us+m3"), "Calls are recorded.", tmp_path / "notice.wav")
+    with av.open(str(prompt)) as container:
+        assert container.streams.audio[0].codec_context.sample_rate == 22050  # espeak-ng's own rate, not a line's
+    written = prompt.stat().st_mtime_ns
+    assert record_prompt(Voice("espeak-ng", "en-us+m3"), "Calls are recorded.", prompt).stat().st_mtime_ns == written
+    call = make_call(SHORT.with_options(layout="mono", codec="gsm_ms", ivr=prompt), tmp_path, seed=1)
+    with av.open(str(call.path)) as container:
+        assert container.streams.audio[0].codec_context.name == "gsm_ms"
+    audio, rate = read_audio(call.path)
+    assert rate == 8000 and audio.shape[0] == 1
+    assert call.ivr_span is not None
+    voiced = audio[0, round(call.ivr_span[0] * rate) : round(call.ivr_span[1] * rate)]
+    assert np.sqrt((voiced**2).mean()) > 10 * np.sqrt((audio[0, : round(0.4 * rate)] ** 2).mean())
 
 
 def test_deterministic_per_seed_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
