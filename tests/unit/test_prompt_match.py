@@ -28,6 +28,7 @@ TURNS = (
     Turn(Speaker.PROSPECT, "Yes, this is Linda. Who is this again?"),
     Turn(Speaker.AGENT, "Homeowners in your area can get solar panels with no upfront cost."),
 )
+TURNS_LEAD_S = CallSpec("lead", TURNS).lead_in_s  # where a call's prompt starts
 
 
 def espeak(text: str, voice: str, out: Path) -> Path:
@@ -65,6 +66,31 @@ def test_prompt_is_found_through_ulaw_noise_and_level(
     assert match.at_s == pytest.approx(call.ivr_span[0], abs=0.1)
     hit = match.to_hit()
     assert hit.method == DisclosureMethod.IVR and hit.evidence["prompt"] == "prompt"
+
+
+@pytest.mark.parametrize("layout", ["stereo", "mono"])
+def test_a_notice_that_began_before_the_recording_is_found(template: PromptTemplate, work: Path, layout: str) -> None:
+    """The dialer started recording 1.5 s into the notice: it is found at 0 s, saying how much it lacks."""
+    spec = CallSpec(
+        f"clipped-{layout}", TURNS, layout=layout, codec="pcm_mulaw", noise_dbfs=-45.0, ivr=work / "prompt.wav",
+        trim_start_s=TURNS_LEAD_S + 1.5,
+    )  # fmt: skip
+    call = make_call(spec, work, seed=5)
+    (match,) = match_prompts_in_file(call.path, [template])
+    assert match.matched and match.score >= MATCH_THRESHOLD + 0.1
+    assert match.at_s == 0.0 and match.clipped_s == pytest.approx(1.5, abs=0.15)
+    assert match.to_hit().at_s == 0.0 and match.to_hit().evidence["began_before_recording_s"] == match.clipped_s
+
+
+def test_a_recording_that_holds_too_little_of_the_notice_does_not_match(template: PromptTemplate, work: Path) -> None:
+    """With most of the notice before the recording, what is left is too little to tell from other speech."""
+    samples, rate = read_audio(
+        make_call(CallSpec("whole", TURNS, codec="pcm_mulaw", ivr=work / "prompt.wav"), work, seed=6).path
+    )
+    start = round((TURNS_LEAD_S + 0.5 * template.duration_s) * rate)  # half the notice is gone
+    clipped = match_prompt(template, samples[:, start:], rate)
+    assert not clipped.matched
+    assert match_prompt(template, samples, rate).clipped_s == 0.0  # a whole notice is matched whole
 
 
 def test_search_window_limits_the_work(template: PromptTemplate, work: Path) -> None:
