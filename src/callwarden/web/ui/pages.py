@@ -14,8 +14,10 @@ from callwarden.services import calls as calls_service
 from callwarden.services import users as users_service
 from callwarden.services.errors import PermissionDenied
 from callwarden.web.auth import SESSION_COOKIE, new_session_cookie, runtime_of, session_actor
+from callwarden.web.ui.evidence import disclosure_evidence
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["disclosure_evidence"] = disclosure_evidence
 router = APIRouter(include_in_schema=False)
 
 
