@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from callwarden.config import Settings
-from callwarden.services.consent_config import consent_policies
+from callwarden.domain.disclosure import PromptReference
+from callwarden.services.consent_config import checked_prompt_templates, consent_policies
 from callwarden.services.errors import InvalidInput
 from tests.synth import tools_missing
 
@@ -41,10 +42,24 @@ def test_a_policy_with_a_whole_notice_loads_with_it(tmp_path: Path, notice: Path
 def test_a_clipped_notice_is_refused_naming_the_campaign_and_the_prompt(tmp_path: Path, notice: Path) -> None:
     clipped = tmp_path / "clipped.wav"
     subprocess.run(["sox", str(notice), str(clipped), "trim", "0.1", "0.35"], check=True)
-    with pytest.raises(InvalidInput, match=r"policy 'SOLAR': prompt audio: prompt 'notice' has 0\.\d+ s of voice"):
+    with pytest.raises(
+        InvalidInput, match=r"policy 'SOLAR': prompt audio .*clipped\.wav: prompt 'notice' has 0\.\d+ s"
+    ):
         consent_policies(_policy(tmp_path, clipped))
 
 
 def test_a_missing_notice_file_is_refused_naming_it(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match=r"policy 'SOLAR': prompt audio: .*gone\.wav"):
+    with pytest.raises(InvalidInput, match=r"policy 'SOLAR': prompt audio .*gone\.wav: No such file or directory$"):
         consent_policies(_policy(tmp_path, tmp_path / "gone.wav"))
+
+
+def test_the_bad_one_of_several_prompts_is_named(tmp_path: Path, notice: Path) -> None:
+    """With several references, the error says which file is not audio, or is a folder."""
+    junk = tmp_path / "menu.wav"
+    junk.write_bytes(b"RIFF not really a wave file" * 40)
+    references = [PromptReference("notice", str(notice)), PromptReference("menu", str(junk))]
+    with pytest.raises(InvalidInput, match=r"^prompt audio .*menu\.wav: not_audio: "):
+        checked_prompt_templates(references)
+    with pytest.raises(InvalidInput, match=r"^prompt audio .*: Is a directory$"):
+        checked_prompt_templates([PromptReference("folder", str(tmp_path))])
+    assert [t.name for t in checked_prompt_templates(references[:1])] == ["notice"]

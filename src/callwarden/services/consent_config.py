@@ -44,8 +44,14 @@ def consent_policies(settings: Settings) -> ConsentPolicies:
 
 def checked_prompt_templates(prompts: Sequence[PromptReference], where: str = "") -> list[PromptTemplate]:
     """The prompts' templates; a file that is missing, not audio, silent or too short is an ``InvalidInput``
-    naming it, after `where` (which policy it came from)."""
-    try:
-        return prompt_templates(prompts)
-    except (OSError, ValueError, AudioValidationError) as exc:
-        raise InvalidInput(f"{where}prompt audio: {exc}") from exc
+    naming it, after `where` (which policy it came from): with several ``--prompt`` files, the error must say
+    which one is bad."""
+    templates: list[PromptTemplate] = []
+    for prompt in prompts:
+        try:
+            templates += prompt_templates([prompt])
+        except OSError as exc:
+            raise InvalidInput(f"{where}prompt audio {prompt.path}: {exc.strerror or exc}") from exc
+        except (ValueError, AudioValidationError) as exc:
+            raise InvalidInput(f"{where}prompt audio {prompt.path}: {exc}") from exc
+    return templates
