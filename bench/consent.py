@@ -51,7 +51,7 @@ from callwarden.config import Settings
 from callwarden.domain.metadata import parse_metadata
 from callwarden.domain.transcript import Speaker
 from callwarden.services.analyze import analyze_file
-from consent_heard import HeardWord, heard_near, lacked_moment, record_decodings
+from consent_heard import HeardWord, heard_near, lacked_moment, record_decodings, words_near
 
 A, P = Speaker.AGENT, Speaker.PROSPECT
 STATUSES = ("given", "late", "missing", "objected")
@@ -645,6 +645,7 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
                     "transcript": [f"{s['speaker']}@{s['start_s']:.1f}: {s['text']}" for s in o.predicted["segments"]],
                     "lacked": None if lacked is None else lacked[0],
                     "heard_near_truth": None if lacked is None else heard_near(o.heard, lacked[1], library),
+                    "words_near_truth": None if lacked is None else words_near(o.heard, lacked[1]),
                 }
             )
     decoy_calls = [o for o in done if o.truth.status == "missing"]

@@ -62,6 +62,18 @@ def heard_near(words: Sequence[HeardWord], at_s: float, library: PhraseLibrary) 
     return sorted({w.decoding for w in words if abs(w.at_s - at_s) <= REACH_S and _telling(w.text, library)})
 
 
+def words_near(words: Sequence[HeardWord], at_s: float, reach_s: float = 2 * REACH_S) -> dict[str, str]:
+    """Each decoding's words within `reach_s` of `at_s`, in time order: what a reader of a failure needs to tell
+    a misreading of the words from a moment the recogniser never heard."""
+    near: dict[str, list[HeardWord]] = {}
+    for word in words:
+        if abs(word.at_s - at_s) <= reach_s:
+            near.setdefault(word.decoding, []).append(word)
+    return {
+        name: " ".join(w.text.strip() for w in sorted(got, key=lambda w: w.at_s)) for name, got in sorted(near.items())
+    }
+
+
 def lacked_moment(truth: Any, predicted_status: str) -> tuple[str, float] | None:
     """What a wrong verdict lacked and when it was said: the objection of an objected call heard as something
     else, or the disclosure of a given or late call heard as missing; None for other failures (a decoy taken for a

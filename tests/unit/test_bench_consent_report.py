@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import consent
-from consent_heard import heard_near, lacked_moment
+from consent_heard import heard_near, lacked_moment, words_near
 from tests.synth import Voice
 
 
@@ -83,6 +83,18 @@ def test_a_failure_names_the_decodings_that_heard_a_recording_or_objection_word_
     assert heard_near(words, 6.0, library) == ["low_band"]
     assert heard_near(words, 19.0, library) == ["denoised"]
     assert heard_near(words, 30.0, library) == []
+
+
+def test_a_failure_shows_each_decodings_words_near_what_it_lacked_in_time_order() -> None:
+    words = [
+        _heard("transcript", " all", 6.5),
+        _heard("transcript", " we", 5.0),
+        _heard("low_band", "recoded,", 6.4),
+        _heard("denoised", "Stop", 20.0),  # 14 s away
+    ]
+    assert words_near(words, 6.0) == {"low_band": "recoded,", "transcript": "we all"}
+    assert words_near(words, 19.0, reach_s=1.5) == {"denoised": "Stop"}
+    assert words_near(words, 40.0) == {}
 
 
 def test_only_a_missed_disclosure_or_objection_is_a_moment_the_verdict_lacked() -> None:
