@@ -134,13 +134,15 @@ class PhraseLibrary:
 
 @dataclass(frozen=True)
 class Token:
-    """One normalised word with its time, speaker, segment index and whether it opens a sentence."""
+    """One normalised word with its time, speaker, segment index, whether it opens a sentence and whether the
+    recogniser ended it with a question mark (a question about the recording is an inquiry, not a refusal)."""
 
     text: str
     at_s: float
     speaker: Speaker
     segment: int
     sentence_start: bool
+    asks: bool = False
 
 
 def tokens_of(segments: Sequence[Segment], speakers: frozenset[Speaker]) -> list[Token]:
@@ -152,12 +154,38 @@ def tokens_of(segments: Sequence[Segment], speakers: frozenset[Speaker]) -> list
         pieces = [(w.text, w.start_s) for w in segment.words] or [(segment.text, segment.start_s)]
         opens = True
         for text, at_s in pieces:
-            for position, word in enumerate(normalise(text)):
-                out.append(Token(word, at_s, segment.speaker, index, opens and position == 0))
+            words = normalise(text)
+            asks = text.strip().endswith("?")
+            for position, word in enumerate(words):
+                last = position == len(words) - 1
+                out.append(Token(word, at_s, segment.speaker, index, opens and position == 0, asks and last))
                 opens = False
             if ends_sentence(text):
                 opens = True
     return out
+
+
+def sentences_of(tokens: list[Token], segments: Sequence[Segment]) -> list[list[int]]:
+    """Token indices grouped into sentences. A segment opens a sentence unless it goes on with the same speaker's
+    unfinished one: the recogniser cuts where the voice pauses, and "I do not like" | "it. No catch." is one
+    sentence, "I do not like it"."""
+    out: list[list[int]] = []
+    for index, token in enumerate(tokens):
+        last = tokens[out[-1][-1]] if out else None
+        if last is not None and (not token.sentence_start or _goes_on(segments, last, token)):
+            out[-1].append(index)
+        else:
+            out.append([index])
+    return out
+
+
+def _goes_on(segments: Sequence[Segment], last: Token, token: Token) -> bool:
+    """Whether `token`, opening a segment, continues the sentence `last` left unfinished in the segment before."""
+    if token.segment == last.segment or token.speaker != last.speaker:
+        return False
+    before, after = segments[last.segment], segments[token.segment]
+    unfinished = not ends_sentence(before.text)
+    return unfinished and after.start_s - before.end_s <= JOIN_GAP_S
 
 
 def ends_sentence(text: str) -> bool:
@@ -225,6 +253,16 @@ def sentence_start(run: list[Token], index: int, *, reach: int = SENTENCE_BACK, 
         if run[back].at_s - run[back - 1].at_s > PAUSE_S:
             return back
     return max(0, index - min(fallback, reach))
+
+
+def cancelled(words: list[str], library: PhraseLibrary) -> bool:
+    """Whether a canceller ("don't mind", "okay with") turns the words around; "not okay with" does not."""
+    for pattern in library.cancellers:
+        size = len(pattern)
+        for start in range(len(words) - size + 1):
+            if tuple(words[start : start + size]) == pattern and words[start - 1 : start] != ["not"]:
+                return True
+    return False
 
 
 def recording_word(word: str, library: PhraseLibrary) -> tuple[str, bool] | None:

@@ -5,7 +5,8 @@ permission, off, stop) whose negation agrees with the phrase ("I do consent" doe
 consent") and that no canceller ("I don't mind", "that's fine") turns around; a phrase that opens with a request
 verb ("delete that recording") does not match the verb said as a statement ("we delete the recording after
 ninety days"). A plain "no" answering a disclosure that asks for consent is an objection too, and so is an agent
-saying they stopped the recording (``analysis.objection_ack``). Only prospect and unknown-speaker turns can object
+saying they stopped the recording (``analysis.objection_ack``), and a first-person refusal read by its grammar
+("I will not be recorded", ``analysis.objection_refusal``). Only prospect and unknown-speaker turns can object
 or answer. The time is that of the first word of the sentence holding the match.
 """
 
@@ -18,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from callwarden.analysis.disclosure_text import (
     PhraseLibrary,
     best_aligned,
+    cancelled,
     covered,
     normalise,
     recording_word,
@@ -27,6 +29,7 @@ from callwarden.analysis.disclosure_text import (
     tokens_of,
 )
 from callwarden.analysis.objection_ack import acknowledged_objections
+from callwarden.analysis.objection_refusal import first_person_refusals
 from callwarden.analysis.objection_reply import referring_refusals
 from callwarden.domain.disclosure import ConsentAnswer, DisclosureHit, Objection
 from callwarden.domain.transcript import Segment, Speaker
@@ -57,16 +60,6 @@ _STATEMENT_LEADS = frozenset(_STATEMENT_LEAD_TEXT.split())
 
 def _negated(words: list[str]) -> bool:
     return any(w in _NEGATIONS for w in words)
-
-
-def cancelled(words: list[str], library: PhraseLibrary) -> bool:
-    """Whether a canceller ("don't mind", "okay with") turns the words around; "not okay with" does not."""
-    for pattern in library.cancellers:
-        size = len(pattern)
-        for start in range(len(words) - size + 1):
-            if tuple(words[start : start + size]) == pattern and words[start - 1 : start] != ["not"]:
-                return True
-    return False
 
 
 def _negation_binds(words: list[str], k: int, phrase: str, window: list[str]) -> bool:
@@ -138,8 +131,8 @@ def detect_objections(
     disclosures: Sequence[DisclosureHit] = (),
 ) -> list[Objection]:
     """Every objection to being recorded: the first in each run of prospect words, each acknowledgement of one by
-    the agent, each refusal of the recording just mentioned, and each refusal of a consent question; in time
-    order."""
+    the agent, each refusal of the recording just mentioned, each first-person refusal ("I will not be recorded")
+    and each refusal of a consent question; in time order."""
     library = library or PhraseLibrary.shipped()
     found: list[Objection] = []
     for run in runs_of(tokens_of(segments, _PROSPECT_SIDE), segments):
@@ -172,6 +165,7 @@ def detect_objections(
             break
     found += acknowledged_objections(segments, library, disclosures)
     found += referring_refusals(segments, library)
+    found += first_person_refusals(segments, library)
     for kind, answer in answers(segments, disclosures, library, window_s=10.0):
         if kind == "refusal":
             found.append(Objection(answer.at_s, {**dict(answer.evidence), "reason": "refused_consent_question"}))

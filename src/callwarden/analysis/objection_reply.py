@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from callwarden.analysis.disclosure_text import (
-    JOIN_GAP_S,
     PhraseLibrary,
     Token,
     covered,
-    ends_sentence,
     recording_word,
+    sentences_of,
     tokens_of,
 )
 from callwarden.domain.disclosure import Objection
@@ -45,29 +44,6 @@ _PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # don't" or "I don't want that" after it asks to keep recording as often as to stop, so it is no evidence either way
 _STOPPING = frozenset({"stop", "off", "pause", "end", "delete", "erase", "remove", "cut"})
 _OFFERING = frozenset({"i", "we", "if"})
-
-
-def _sentences(tokens: list[Token], segments: Sequence[Segment]) -> list[list[int]]:
-    """Token indices grouped into sentences. A segment opens a sentence unless it goes on with the same speaker's
-    unfinished one: the recogniser cuts where the voice pauses, and "I do not like" | "it. No catch." is one
-    sentence, "I do not like it"."""
-    out: list[list[int]] = []
-    for index, token in enumerate(tokens):
-        last = tokens[out[-1][-1]] if out else None
-        if last is not None and (not token.sentence_start or _goes_on(segments, last, token)):
-            out[-1].append(index)
-        else:
-            out.append([index])
-    return out
-
-
-def _goes_on(segments: Sequence[Segment], last: Token, token: Token) -> bool:
-    """Whether `token`, opening a segment, continues the sentence `last` left unfinished in the segment before."""
-    if token.segment == last.segment or token.speaker != last.speaker:
-        return False
-    before, after = segments[last.segment], segments[token.segment]
-    unfinished = not ends_sentence(before.text)
-    return unfinished and after.start_s - before.end_s <= JOIN_GAP_S
 
 
 def _refusal_at(words: list[str], phrases: Sequence[str]) -> tuple[int, str] | None:
@@ -138,7 +114,7 @@ def referring_refusals(segments: Sequence[Segment], library: PhraseLibrary) -> l
     """The prospect's refusals of the recording mentioned right before them, one per sentence."""
     tokens = tokens_of(segments, frozenset(Speaker))
     found: list[Objection] = []
-    for sentence in _sentences(tokens, segments):
+    for sentence in sentences_of(tokens, segments):
         if tokens[sentence[0]].speaker not in _PROSPECT_SIDE:
             continue
         words = [tokens[i].text for i in sentence]

@@ -22,8 +22,9 @@ from callwarden.speech.focus import FocusedPass
 # contract" objects to nothing), and heard_elsewhere counts hearings, not their objections; 6: an unnamed voice's
 # objection in the transcript at the moment a disclosure was heard goes to a person instead (analysis.disclosure);
 # 7: a question whether the call is recorded ("Is this call being recorded?") discloses nothing
-# (analysis.disclosure_match)
-DECISION_VERSION = 7
+# (analysis.disclosure_match); 8: a first-person refusal read by its grammar ("I will not be recorded", "I won't
+# let you record me") objects (analysis.objection_refusal)
+DECISION_VERSION = 8
 
 
 class ConsentStage:
