@@ -23,6 +23,8 @@ from callwarden.domain.transcript import Segment, Speaker
 
 JOIN_GAP_S = 1.5  # windows run across a segment boundary only when the turns are this close
 PAUSE_S = 2.0  # word starts further apart than this are in different sentences, whatever the punctuation says
+# who can object or answer: the prospect, and a voice the separation left unnamed (it may be theirs)
+PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 SENTENCE_BACK = 14  # a hit's time moves back to its sentence start when that is at most this many tokens back
 _NUMBER_TEXT = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from callwarden.analysis.disclosure_text import (
+    PROSPECT_SIDE,
     PhraseLibrary,
     best_aligned,
     cancelled,
@@ -46,7 +47,6 @@ _FUNCTION_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 _CONSENT_QUESTION = frozenset({"consent", "okay", "alright", "mind", "agree", "permission"})
 _CONSENT_WORDS = frozenset({"consent", "permission", "agree", "agreed", "allow", "allowed"})
-_PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # verbs that open a request about the recording ("delete that recording", "stop the tape"), and the words that,
 # right before such a verb, make it a statement of what someone does instead ("we delete the recording after
 # ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
@@ -135,7 +135,7 @@ def detect_objections(
     and each refusal of a consent question; in time order."""
     library = library or PhraseLibrary.shipped()
     found: list[Objection] = []
-    for run in runs_of(tokens_of(segments, _PROSPECT_SIDE), segments):
+    for run in runs_of(tokens_of(segments, PROSPECT_SIDE), segments):
         words = [t.text for t in run]
         vetoed = covered(words, library.decoys)
         for k, word in enumerate(words):
@@ -177,7 +177,7 @@ def answers(
 ) -> list[tuple[str, ConsentAnswer]]:
     """The prospect's first turn after each disclosure, classified as consent or refusal (or skipped)."""
     out: list[tuple[str, ConsentAnswer]] = []
-    turns = sorted((s for s in segments if s.speaker in _PROSPECT_SIDE), key=lambda s: s.start_s)
+    turns = sorted((s for s in segments if s.speaker in PROSPECT_SIDE), key=lambda s: s.start_s)
     for hit in disclosures:
         asked = str(hit.evidence.get("matched", ""))
         question = bool(_CONSENT_QUESTION & set(asked.split()))

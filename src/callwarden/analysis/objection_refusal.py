@@ -10,7 +10,8 @@ taped") or a permission verb (allow, let, permit, accept, agree, consent) follow
 The subject must be the speaker's own "I": "you will not be recorded" is an agent's promise. A sentence the
 recogniser ended with a question mark asks ("So I won't be recorded?") and does not count; neither does one a
 canceller turns around ("I will not be recorded? Oh, that's fine") or a decoy's recording word ("I will not
-let you record keep"). The time is the first word of the sentence, as for every other objection.
+agree to that, it's against our records policy"). The time is the first word of the sentence, as for every
+other objection.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from callwarden.analysis.disclosure_text import (
+    PROSPECT_SIDE,
     PhraseLibrary,
     cancelled,
     covered,
@@ -26,9 +28,8 @@ from callwarden.analysis.disclosure_text import (
     tokens_of,
 )
 from callwarden.domain.disclosure import Objection
-from callwarden.domain.transcript import Segment, Speaker
+from callwarden.domain.transcript import Segment
 
-_PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 _NEGATIONS = frozenset({"not", "never"})
 _FUTURE = frozenset({"will", "shall", "must"})  # "I will not be recorded"; "am" needs "going to" after it
 _PAST_OR_HABIT = frozenset({"do", "did"})  # "I do not allow ...", only before a permission verb
@@ -94,7 +95,7 @@ def _refused_at(words: list[str], vetoed: set[int], library: PhraseLibrary) -> i
 
 def first_person_refusals(segments: Sequence[Segment], library: PhraseLibrary) -> list[Objection]:
     """The prospect's first-person refusals of the recording, one per sentence, in time order."""
-    tokens = tokens_of(segments, _PROSPECT_SIDE)
+    tokens = tokens_of(segments, PROSPECT_SIDE)
     found: list[Objection] = []
     for sentence in sentences_of(tokens, segments):
         words = [tokens[i].text for i in sentence]

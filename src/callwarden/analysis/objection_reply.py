@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from callwarden.analysis.disclosure_text import (
+    PROSPECT_SIDE,
     PhraseLibrary,
     Token,
     covered,
@@ -39,7 +40,6 @@ _LEAD_TEXT = "no oh well wait hey um uh hmm hm actually sorry so look"
 _LEADS = frozenset(_LEAD_TEXT.split())
 _TAIL_TEXT = "please now then thanks thank you right away at all sir madam okay"
 _TAILS = frozenset(_TAIL_TEXT.split())
-_PROSPECT_SIDE = frozenset({Speaker.PROSPECT, Speaker.UNKNOWN})
 # words of a mention that offers to stop the recording ("I can stop the recording if you like"): a bare "Please
 # don't" or "I don't want that" after it asks to keep recording as often as to stop, so it is no evidence either way
 _STOPPING = frozenset({"stop", "off", "pause", "end", "delete", "erase", "remove", "cut"})
@@ -115,7 +115,7 @@ def referring_refusals(segments: Sequence[Segment], library: PhraseLibrary) -> l
     tokens = tokens_of(segments, frozenset(Speaker))
     found: list[Objection] = []
     for sentence in sentences_of(tokens, segments):
-        if tokens[sentence[0]].speaker not in _PROSPECT_SIDE:
+        if tokens[sentence[0]].speaker not in PROSPECT_SIDE:
             continue
         words = [tokens[i].text for i in sentence]
         refusal = _refusal_at(words, library.refusals_of_mention)
