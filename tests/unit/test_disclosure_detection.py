@@ -83,6 +83,11 @@ DISCLOSURES = [
     "Everything we say today is recorded, okay?",
     # a small model's dropped plural after the bare verb
     "Our company record call like this one to check on quality.",
+    # what is said, as a free relative of a speech verb, is what is recorded (library 2026.12-5)
+    "Anything you tell us will be recorded.",
+    "All that is said here is recorded.",
+    "Whatever we talk about is being recorded.",
+    "Just so you know, everything said is monitored.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -137,6 +142,12 @@ DECOYS = [
         marks=pytest.mark.xfail(strict=True, reason="one far context word lets a 74 fuzzy match through"),
     ),
     "What we discuss next is your call plan.",
+    # what is said, but not as what is recorded, or denied
+    "Like I said, your order is recorded.",
+    "Whatever you say, your order is recorded.",
+    "What you said about the price is recorded in your notes.",
+    "Everything you buy is recorded.",
+    "Nothing you say is recorded.",
     "We record call like a pro, no wait, we make calls like a pro.",
 ]
 OBJECTIONS = [
@@ -265,6 +276,7 @@ INQUIRIES = [
     "Why is this call being recorded?",
     "Are calls on this line recorded?",
     "Am I on a recorded line?",
+    "Is everything I say being recorded?",
 ]
 ASKING_LEAVE = [
     "Is it okay if this call is recorded?",

@@ -16,6 +16,9 @@ tied to such an anchor is a disclosure even when the sentence around it matches 
 - "recording" said of oneself with nothing recorded after it ("I have been recording since we started", "we are
   recording now") is the speaker recording this call: a first-person subject and auxiliaries right before it, and
   after it the end of the words or an adverb, never an object ("I am recording a podcast");
+- what is said on the call is a call reference too, as a free relative of a speech verb: "everything you say",
+  "anything we discuss", "what you tell us", "all that is said"; only its subject, an object pronoun and "about"
+  may stand in it, so "everything we sell" and "what we discuss next is your call plan" are not what is said;
 - the bare words "record" and "records" are nouns more often than not ("a new company record for training", "we
   keep a record of every call", "record call volumes"): they are tied only as a verb with the call as its object,
   right after them ("we record every call", "our company records calls like this one"; a singular "call" only
@@ -55,6 +58,15 @@ _PREPOSITIONS = frozenset({"with", "to", "from", "between", "about", "on", "at",
 _CALLS = _PLAIN_OBJECTS | _SINGULAR_OBJECTS | {"chat"}
 _QUALIFIER_CONTENT = 2  # content words the phrase after a call may hold ("with our sales team")
 _COMPOUND_NOUNS = frozenset({"plan", "plans", "back", "center", "centre", "list", "history", "log", "logs", "of"})
+# "everything you say": a free relative whose verb is speech, with its subject (or a passive "is said") inside
+_RELATIVE_HEADS = frozenset({"everything", "anything", "whatever", "what", "all"})
+_SPEAKERS = frozenset({"we", "you", "i", "they"})
+_SPEECH_VERBS = frozenset(
+    {"say", "says", "said", "tell", "tells", "told", "discuss", "discussed", "talk", "talked", "speak", "spoke",
+     "mention", "mentioned", "share", "shared"}
+)  # fmt: skip
+_SPOKEN = frozenset({"said", "told", "discussed", "mentioned", "shared"})  # "everything said", "all that is said"
+_SAID_OBJECTS = frozenset({"me", "us", "you", "them", "about"})
 
 
 def _between(words: Sequence[str], k: int, start: int, end: int) -> Sequence[str] | None:
@@ -111,6 +123,30 @@ def _passive_subject(words: Sequence[str], k: int, spans: list[tuple[int, int]])
     return False
 
 
+def _said_spans(words: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans naming what is said on the call ("everything you say", "anything we talk about", "all that is
+    said"): a relative head, an optional "that", then a speaker pronoun and a speech verb, or "is" and a spoken
+    participle, with object pronouns or "about" after it. Another word anywhere in it ends the match."""
+    spans: list[tuple[int, int]] = []
+    for i, head in enumerate(words):
+        if head not in _RELATIVE_HEADS:
+            continue
+        j = i + 1 + (words[i + 1 : i + 2] == ["that"])
+        rest = words[j : j + 2]
+        if len(rest) == 2 and rest[0] in _SPEAKERS and rest[1] in _SPEECH_VERBS:
+            end = j + 2  # "everything you say"
+        elif len(rest) == 2 and rest[0] == "is" and rest[1] in _SPOKEN:
+            end = j + 2  # "all that is said"
+        elif rest[:1] and rest[0] in _SPOKEN:
+            end = j + 1  # "everything said"
+        else:
+            continue
+        while end < len(words) and words[end] in _SAID_OBJECTS and end - i < 6:
+            end += 1
+        spans.append((i, end))
+    return spans
+
+
 @dataclass(frozen=True)
 class Anchors:
     """The call references and purposes in one run of words that no decoy covers (found once per run)."""
@@ -126,7 +162,7 @@ class Anchors:
 
         references = [
             span
-            for span in occurrences(words, library.call_references)
+            for span in occurrences(words, library.call_references) + _said_spans(words)
             if usable(span) and (span[1] >= len(words) or words[span[1]] not in _COMPOUND_NOUNS)
         ]
         purposes = [span for span in occurrences(words, library.purposes) if usable(span)]

@@ -75,9 +75,11 @@ _INQUIRY_SUBJECTS = frozenset(
      "anyone", "somebody", "someone", "guys", "all"}
 )  # fmt: skip
 _INQUIRY_OPENERS = _INQUIRY_SUBJECTS | _CALL_NOUNS  # what may follow the auxiliary: "is this...", "are calls..."
+# ... and speech verbs, for what is said as the subject: "is everything I say being recorded"
 _INQUIRY_FILLING = _CALL_NOUNS | frozenset(
     {"conversations", "chats", "being", "going", "to", "be", "get", "getting", "still", "currently", "now",
-     "actually", "really", "also", "even", "here", "just", "on", "a"}
+     "actually", "really", "also", "even", "here", "just", "on", "a",
+     "say", "said", "tell", "told", "discuss", "talk", "about"}
 )  # fmt: skip
 # words that may come before the auxiliary in the same sentence: "wait, is this being recorded", "why is it recorded"
 _INQUIRY_LEADS = frozenset(

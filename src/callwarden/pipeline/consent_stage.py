@@ -23,8 +23,10 @@ from callwarden.speech.focus import FocusedPass
 # objection in the transcript at the moment a disclosure was heard goes to a person instead (analysis.disclosure);
 # 7: a question whether the call is recorded ("Is this call being recorded?") discloses nothing
 # (analysis.disclosure_match); 8: a first-person refusal read by its grammar ("I will not be recorded", "I won't
-# let you record me") objects (analysis.objection_refusal)
-DECISION_VERSION = 8
+# let you record me") objects (analysis.objection_refusal); 9: phrase library 2026.12-5, what is said as a free
+# relative of a speech verb ("anything you tell us", "all that is said") is what is recorded, in place of five
+# fixed "everything we say"-style references (analysis.disclosure_anchor)
+DECISION_VERSION = 9
 
 
 class ConsentStage:
