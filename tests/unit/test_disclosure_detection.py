@@ -88,6 +88,11 @@ DISCLOSURES = [
     "All that is said here is recorded.",
     "Whatever we talk about is being recorded.",
     "Just so you know, everything said is monitored.",
+    # a negative word before it that is no subject of the recording word denies nothing
+    "No, this call is recorded.",
+    "No worries, the call is recorded for training.",
+    "Nothing to worry about, this call is recorded for training.",
+    "Nobody else is on, but this call is recorded.",
 ]
 DECOYS = [
     "Our records show you called us last month.",
@@ -148,6 +153,15 @@ DECOYS = [
     "What you said about the price is recorded in your notes.",
     "Everything you buy is recorded.",
     "Nothing you say is recorded.",
+    # a negative quantifier as the subject denies it as "not" does (a whole phrase matched after it too)
+    "Nothing on this call is recorded.",
+    "None of our calls are recorded.",
+    "No part of this conversation is recorded.",
+    "No calls are recorded here.",
+    "Nobody is recording this call.",
+    "No one records these calls.",
+    "Nothing said on this line is ever recorded.",
+    "None of this call is being recorded.",
     "We record call like a pro, no wait, we make calls like a pro.",
 ]
 OBJECTIONS = [

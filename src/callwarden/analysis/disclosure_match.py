@@ -7,7 +7,8 @@ People say a disclosure many ways and ASR mangles it, so matching is fuzzy, but 
 - a context word (call, line, conversation, quality, training, consent, purposes…) near it, not a form of the
   recording word itself ("home monitoring ... monitor");
 - no negation right before it ("this call is not recorded" discloses nothing; "if you do not want to be
-  recorded" is an offer, not a denial), and no other object after it ("recording a podcast");
+  recorded" is an offer, not a denial), no negative subject ("none of our calls are recorded", "nobody is
+  recording this call"), and no other object after it ("recording a podcast");
 - not a question about whether the call is recorded ("Is this call being recorded?", "Are you recording me?"):
   that is a prospect asking, whom a mono call's separation may leave unnamed, and it tells nobody anything; a
   question asking leave to record ("Is it okay if this call is recorded?") still discloses;
@@ -63,6 +64,19 @@ _AGENT_SIDE = frozenset({Speaker.AGENT, Speaker.UNKNOWN})
 _NEGATORS = frozenset({"not", "never"})
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _DENIAL_REACH = 3  # a negation this many words before the recording word denies it
+# A subject that is a negative quantifier denies the recording as a "not" does: "nothing on this call is recorded",
+# "none of our calls are recorded", "no one records these calls". Only a subject phrase may stand between it and
+# the recording word, so "no problem, this call is recorded" and "nothing to worry about, this call is recorded"
+# (where the quantifier is no subject of it) still disclose; "no" opens a subject only before a call noun.
+_NEGATIVE_HEADS = frozenset({"nothing", "none", "nobody", "noone"})
+_NO_NOUNS = frozenset({"call", "calls", "conversation", "conversations", "chat", "chats", "line", "part", "one"})
+_SUBJECT_FILLING = frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "our", "your", "my", "its", "of", "on", "in", "during",
+     "with", "between", "from", "about", "here", "today", "is", "are", "was", "were", "be", "being", "been", "will",
+     "would", "ever", "get", "gets", "getting", "actually", "really", "you", "we", "i", "say", "said", "call",
+     "calls", "conversation", "conversations", "chat", "line", "lines"}
+)  # fmt: skip
+_SUBJECT_REACH = 8  # a negative subject starts at most this many words before the recording word
 _ARTICLES = frozenset({"a", "an"})
 _CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
 _OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
@@ -90,12 +104,41 @@ _LEAVE_ASKED = frozenset({"if", "mind", "okay", "ok", "alright", "fine", "consen
 _INQUIRY_REACH = 6  # the auxiliary is at most this many words before the recording word
 
 
-def _denied(words: Sequence[str], k: int) -> bool:
-    """Whether the recording word at `k` is denied ("this call is not recorded", "we never record"): a sentence
-    saying a call is not recorded discloses nothing. An offer to stop ("if you do not want to be recorded") is no
-    denial of the recording, only of the prospect's wish, and is left to the rest of the sentence."""
+def _negative_head(words: Sequence[str], i: int) -> int:
+    """How many words a negative quantifier opening a subject at `i` takes ("nothing": 1, "no calls": 2), or 0."""
+    if words[i] in _NEGATIVE_HEADS:
+        return 1
+    return 2 if words[i] == "no" and words[i + 1 : i + 2] and words[i + 1] in _NO_NOUNS else 0
+
+
+def _negative_subject(run: list[Token], words: Sequence[str], k: int) -> bool:
+    """Whether the words from `k` on (a recording word, or a stretch matching a whole phrase) have a negative
+    quantifier as their subject, in their own sentence, with nothing but a subject phrase and auxiliaries
+    between them."""
+    for q in range(k - 1, max(-1, k - 1 - _SUBJECT_REACH), -1):
+        if run[q + 1].sentence_start:
+            return False
+        size = _negative_head(words, q)
+        if size and q + size <= k and all(w in _SUBJECT_FILLING for w in words[q + size : k]):
+            return True
+    return False
+
+
+def _denied(run: list[Token], words: Sequence[str], k: int) -> bool:
+    """Whether the recording word at `k` is denied ("this call is not recorded", "we never record", "none of our
+    calls are recorded"): a sentence saying a call is not recorded discloses nothing. An offer to stop ("if you do
+    not want to be recorded") is no denial of the recording, only of the prospect's wish, and is left to the rest
+    of the sentence."""
     before = words[max(0, k - _DENIAL_REACH) : k]
-    return bool(_NEGATORS & set(before)) and not _CONDITIONS & set(words[max(0, k - 2 * _DENIAL_REACH) : k])
+    if _NEGATORS & set(before) and not _CONDITIONS & set(words[max(0, k - 2 * _DENIAL_REACH) : k]):
+        return True
+    return _negative_subject(run, words, k)
+
+
+def _negated(words: Sequence[str]) -> bool:
+    """Whether a stretch of words holds a negation or a negative subject (for whole-phrase matches, which have no
+    recording word to deny)."""
+    return bool(_NEGATORS & set(words)) or any(_negative_head(words, i) for i in range(len(words)))
 
 
 def _asked(run: list[Token], words: Sequence[str], k: int) -> bool:
@@ -177,7 +220,9 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
         anchors = Anchors.of(words, library, vetoed)
         for k, word in enumerate(words):
             found = recording_word(word, library)
-            if found is None or k in vetoed or _denied(words, k) or _other_object(words, k) or _asked(run, words, k):
+            if found is None or k in vetoed or _denied(run, words, k):
+                continue
+            if _other_object(words, k) or _asked(run, words, k):
                 continue
             canonical, garbled = found
             near = [
@@ -233,15 +278,18 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
                 stretch = words[start : start + width]
                 if len(stretch) < width or not any(w in library.context_words for w in stretch):
                     continue
-                if _NEGATORS & set(stretch) and not _NEGATORS & set(candidate.split()):
+                if _negated(stretch) and not _negated(candidate.split()):
                     continue  # "this call is not recorded" is almost "this call is being recorded"
                 score = fuzz.ratio(candidate, " ".join(stretch))
                 if score > best:
                     best, phrase, end = score, candidate, start + width
         if best < WHOLE_PHRASE_THRESHOLD or vetoed & set(range(start, end)):
             continue
-        if not any(_asked(run, words, i) for i in range(start, end)):  # "is this call being recorded" is nearly one
-            candidates.append((best, start, end, phrase))
+        if any(_asked(run, words, i) for i in range(start, end)):  # "is this call being recorded" is nearly one
+            continue
+        if not _negated(phrase.split()) and _negative_subject(run, words, start):
+            continue  # "nothing on | this call is recorded": the subject before the stretch denies it
+        candidates.append((best, start, end, phrase))
     taken: set[int] = set()
     hits: list[DisclosureHit] = []
     for best, start, end, phrase in sorted(candidates, key=lambda c: (-c[0], c[1])):

@@ -25,8 +25,9 @@ from callwarden.speech.focus import FocusedPass
 # (analysis.disclosure_match); 8: a first-person refusal read by its grammar ("I will not be recorded", "I won't
 # let you record me") objects (analysis.objection_refusal); 9: phrase library 2026.12-5, what is said as a free
 # relative of a speech verb ("anything you tell us", "all that is said") is what is recorded, in place of five
-# fixed "everything we say"-style references (analysis.disclosure_anchor)
-DECISION_VERSION = 9
+# fixed "everything we say"-style references (analysis.disclosure_anchor); 10: a negative quantifier as the
+# subject denies the recording ("none of our calls are recorded", "nobody is recording this call")
+DECISION_VERSION = 10
 
 
 class ConsentStage:
