@@ -211,6 +211,10 @@ OBJECTIONS = [
     "Shut the recording off.",
     # one content word besides the negation's, but consent is what it speaks of
     "I never gave you permission to record me.",
+    # phrase library 2026.12-6
+    "Pause the recording please.",
+    "Keep me off the recording.",
+    "I want the recording turned off.",
 ]
 NOT_OBJECTIONS = [
     # "the record" is a noun, not a recording one could object to (tiny.en's words in bench/consent.py,
@@ -236,6 +240,9 @@ NOT_OBJECTIONS = [
     "Can you keep the recording going for my notes?",
     "Did you start the recording yet?",
     "I would like a copy of the recording.",
+    "I want the lights turned off in the garage.",
+    "Keep the recording going, it's fine.",
+    "We pause the recording when you give a card number.",
 ]
 
 

@@ -1,6 +1,8 @@
-"""A first-person refusal built from a modal and a passive ("I will not be recorded") or a negated permission verb
-("I won't let you record me") is an objection, however far it is from the phrase library's examples; the same
-grammar said of someone else, asked as a question, or about a record of something is not."""
+"""A first-person refusal built from a modal and a passive ("I will not be recorded"), a negated permission verb
+("I won't let you record me"), a feeling against the recording ("I'm not okay with you recording me") or consent
+taken back ("I withdraw my consent") is an objection, however far it is from the phrase library's examples; the
+same grammar said of someone else, asked as a question, about a record of something or about something else is
+not."""
 
 from __future__ import annotations
 
@@ -24,6 +26,18 @@ REFUSALS = [
     "I do not permit you to tape this.",
     "I won't accept this recording.",
     "I will not consent to any of this being recorded.",
+    "I do not authorize this recording.",
+    # how the speaker feels about the recording
+    "I'm not okay with you recording me.",
+    "I am uncomfortable being recorded.",
+    "Sorry, I'm really not happy about this call being recorded.",
+    "I feel uncomfortable with this recording.",
+    "I am totally against any recording.",
+    # the speaker taking consent back
+    "I withdraw my consent.",
+    "I'd like to withdraw my consent to the recording.",
+    "I'm taking back my consent.",
+    "I hereby revoke my permission to record.",
 ]
 NOT_REFUSALS = [
     "You will not be recorded.",  # the agent's promise, or the prospect repeating it
@@ -34,6 +48,19 @@ NOT_REFUSALS = [
     "I must not be late, the meeting is recorded.",  # the recording word is in another clause
     "I will not be home, can you record the show?",
     "I am not recorded anywhere as the owner.",  # no refusing auxiliary
+    # a feeling that is not against the recording, or not about it
+    "I'm not against being recorded.",
+    "I'm fine with being recorded.",
+    "I'm not happy with my bill, record whatever you like.",
+    "I'm not happy with the recording quality on my doorbell camera.",
+    "I am not comfortable, record it anyway.",
+    "I'm unhappy with the records you sent.",
+    "Am I okay with being recorded? Sure.",
+    # consent that is only said to be withdrawable, or is consent to something else
+    "You can withdraw your consent at any time, right?",
+    "So I could withdraw my consent later if I wanted?",
+    "I withdraw my consent to be contacted.",
+    "I take back what I said about the price.",
 ]
 
 

@@ -50,7 +50,7 @@ _CONSENT_WORDS = frozenset({"consent", "permission", "agree", "agreed", "allow",
 # verbs that open a request about the recording ("delete that recording", "stop the tape"), and the words that,
 # right before such a verb, make it a statement of what someone does instead ("we delete the recording after
 # ninety days", "I can stop the tape whenever you like", "you can ask us to delete it")
-_REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop", "destroy", "wipe"})
+_REQUEST_VERBS = frozenset({"delete", "erase", "remove", "cut", "stop", "destroy", "wipe", "pause", "keep"})
 _STATEMENT_LEAD_TEXT = "we they i it will can could may might would should shall to never also always"
 # every word other than a recording word that some path of this detector starts from or needs: without one of
 # these or a recording word near it, no objection can be read out of a prospect's words (bench/consent_heard.py)

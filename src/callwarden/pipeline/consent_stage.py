@@ -26,8 +26,11 @@ from callwarden.speech.focus import FocusedPass
 # let you record me") objects (analysis.objection_refusal); 9: phrase library 2026.12-5, what is said as a free
 # relative of a speech verb ("anything you tell us", "all that is said") is what is recorded, in place of five
 # fixed "everything we say"-style references (analysis.disclosure_anchor); 10: a negative quantifier as the
-# subject denies the recording ("none of our calls are recorded", "nobody is recording this call")
-DECISION_VERSION = 10
+# subject denies the recording ("none of our calls are recorded", "nobody is recording this call"); 11: phrase
+# library 2026.12-6 ("pause the recording", "keep me off the recording"), and a feeling against the recording ("I'm
+# not okay with you recording me") or consent taken back ("I withdraw my consent") objects
+# (analysis.objection_refusal)
+DECISION_VERSION = 11
 
 
 class ConsentStage:
