@@ -497,6 +497,15 @@ def test_time_is_where_the_matched_words_start_in_an_unpunctuated_run_on() -> No
     assert hits[0].at_s == pytest.approx(3.0 + 0.35 * 12, abs=0.01)  # "this call is recorded"
 
 
+def test_a_match_that_starts_in_the_sentence_before_is_timed_from_the_recording_words_own_sentence() -> None:
+    """The fuzzy alignment may begin in the sentence before ("it is | our call is recorded" is close to "this call
+    is recorded"), and that sentence's start can be seconds before the disclosure was said."""
+    text = "Hello, sorry, I was going to say it is... Our call is recorded for training."
+    hits = detect_disclosures([seg(text, start=3.0)], LIB)
+    assert len(hits) == 1
+    assert hits[0].at_s == pytest.approx(3.0 + 0.35 * 9, abs=0.01)  # "Our"
+
+
 def test_a_whole_phrase_match_does_not_start_a_word_early_in_the_greeting() -> None:
     """A greeting ("Hi, this is Ramel.") then "this call is being recorded": the stretch from "Ramel" on matches
     the phrase nearly as well, and its sentence start would put the disclosure in the greeting, 4.6 s early."""

@@ -185,10 +185,17 @@ def _best(window: str, phrases: Sequence[str]) -> tuple[float, str, int]:
     return best, phrase, start
 
 
-def _hit_time_index(run: list[Token], matched_from: int) -> int:
+def _hit_time_index(run: list[Token], matched_from: int, recording_at: int | None = None) -> int:
     """The sentence start when it is close (a few words, at most ``_SENTENCE_REACH_S``), else where the match
     starts: ASR joins sentences ("$49 a month, and before we go further, this call is recorded"), and a sentence
-    start seconds before the disclosure would put it before the deadline when it came after."""
+    start seconds before the disclosure would put it before the deadline when it came after.
+
+    A match never starts before the sentence of its recording word (at `recording_at`): the fuzzy alignment may
+    begin in the sentence before ("it is... | Our call is recorded" is close to "this call is recorded"), whose
+    start was 3.1 s before the disclosure in bench/consent.py (h14-given-train-staff)."""
+    if recording_at is not None:
+        opening = next((j for j in range(recording_at, matched_from, -1) if run[j].sentence_start), None)
+        matched_from = opening if opening is not None else matched_from
     back = sentence_start(run, matched_from, reach=_SENTENCE_REACH, fallback=0)
     return back if run[matched_from].at_s - run[back].at_s <= _SENTENCE_REACH_S else matched_from
 
@@ -241,7 +248,7 @@ def detect_disclosures(segments: Sequence[Segment], library: PhraseLibrary | Non
                 continue
             if not backed and not any(w in library.context_words for w in near) and score < WHOLE_PHRASE_THRESHOLD:
                 continue
-            first = _hit_time_index(run, min(lo + offset, k))
+            first = _hit_time_index(run, min(lo + offset, k), k)
             evidence = {
                 "text": segments[run[first].segment].text.strip(),
                 "matched": " ".join(words[min(first, lo) : hi]),

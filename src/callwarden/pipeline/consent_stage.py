@@ -29,8 +29,9 @@ from callwarden.speech.focus import FocusedPass
 # subject denies the recording ("none of our calls are recorded", "nobody is recording this call"); 11: phrase
 # library 2026.12-6 ("pause the recording", "keep me off the recording"), and a feeling against the recording ("I'm
 # not okay with you recording me") or consent taken back ("I withdraw my consent") objects
-# (analysis.objection_refusal)
-DECISION_VERSION = 11
+# (analysis.objection_refusal); 12: a verbal disclosure is never timed from before its recording word's own
+# sentence, where the fuzzy alignment may start
+DECISION_VERSION = 12
 
 
 class ConsentStage:
