@@ -141,6 +141,18 @@ def heard_in(hearing: str | None, *said: Segment) -> list[Segment]:
 DISCLOSED = [segment(Speaker.AGENT, "this call is recorded for quality", 1.0)]
 
 
+def test_each_hearing_is_read_for_disclosures_on_its_own() -> None:
+    """Two hearings' words in time order together would say "thanks for this call ... is recorded here"; neither
+    hearing says a call is recorded, and the transcript does not either."""
+    transcript = [segment(Speaker.AGENT, "thanks for taking the call today", 1.0)]
+    focused = [
+        *heard_in(None, segment(Speaker.AGENT, "thanks for taking this call", 1.0)),
+        *heard_in(LOW_BAND_FLAG, segment(Speaker.AGENT, "is recorded here in the ledger", 3.0)),
+    ]
+    found = assess_disclosure(transcript, focused=focused)
+    assert found.hits == () and found.verdict.status == DisclosureStatus.MISSING
+
+
 def test_with_several_hearings_an_objection_one_hearing_alone_heard_does_not_count() -> None:
     focused = [
         *heard_in(None, *DISCLOSED, segment(Speaker.PROSPECT, "i do not record it", 3.0)),

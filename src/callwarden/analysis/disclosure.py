@@ -58,6 +58,17 @@ def _from_focused_pass(hit: DisclosureHit) -> DisclosureHit:
     return replace(hit, evidence={**dict(hit.evidence), "source": FOCUS_SOURCE})
 
 
+def _hearings(focused: Sequence[Segment]) -> list[list[Segment]]:
+    """The focused pass's segments, one list per hearing (``speech.focus`` flags each later hearing's segments with
+    its name, so segments with the same flags are one hearing). Each hearing is read on its own: in time order
+    together, one hearing's last words ran into another's first ("... to do it | Hi there, come call is
+    recorded"), and a match there was timed from the wrong hearing's words (bench/consent.py)."""
+    hearings: dict[tuple[str, ...], list[Segment]] = {}
+    for segment in focused:
+        hearings.setdefault(segment.flags, []).append(segment)
+    return list(hearings.values())
+
+
 def _focused_objections(
     focused: Sequence[Segment], library: PhraseLibrary, plain: Sequence[Objection]
 ) -> tuple[list[Objection], list[Objection]]:
@@ -70,8 +81,9 @@ def _focused_objections(
     segments with the same flags are one hearing), an objection counts only when the transcript or another
     hearing heard one within ``CORROBORATION_S`` of it: the objection prompt makes any one hearing say its words
     over a question ("Hi, how are you recording this?" as "I do not record it", "Tell me more about the
-    installation" as "I will be seated. Stop recording."), but no two of them did so at one moment, while every
-    objection the pass found in bench/consent.py but one was heard twice or more (the one: "Whoa, I never said you
+    installation" as "I will be seated. Stop recording."), and two of them did so at one moment only once
+    (h14-given-protection, on one machine), while every objection the pass found in bench/consent.py but one was
+    heard twice or more (the one: "Whoa, I never said you
     could record me, cut that out" as "Stop recording. Stop recording.", the prompt's words, right by luck). One
     hearing alone is a doubt, and a doubt goes to a person: those come back as the second list."""
     hearings: dict[tuple[str, ...], list[Segment]] = {}
@@ -128,7 +140,7 @@ def assess_disclosure(
     verdict under `policy`."""
     policy = policy or DisclosurePolicy()
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
-    extra = [_from_focused_pass(hit) for hit in detect_disclosures(focused, library)] if focused else []
+    extra = [_from_focused_pass(hit) for turns in _hearings(focused) for hit in detect_disclosures(turns, library)]
     verbal = merge_hits(detect_disclosures(segments, library), extra)
     heard = detect_objections(segments, library, verbal)
     backed, unconfirmed = _focused_objections(focused, library, heard)

@@ -30,8 +30,9 @@ from callwarden.speech.focus import FocusedPass
 # library 2026.12-6 ("pause the recording", "keep me off the recording"), and a feeling against the recording ("I'm
 # not okay with you recording me") or consent taken back ("I withdraw my consent") objects
 # (analysis.objection_refusal); 12: a verbal disclosure is never timed from before its recording word's own
-# sentence, where the fuzzy alignment may start
-DECISION_VERSION = 12
+# sentence, where the fuzzy alignment may start; 13: each hearing of the focused pass is read for disclosures on
+# its own, not in time order with the others
+DECISION_VERSION = 13
 
 
 class ConsentStage:
