@@ -70,32 +70,26 @@ def _hearings(focused: Sequence[Segment]) -> list[list[Segment]]:
 
 
 def _focused_objections(
-    focused: Sequence[Segment], library: PhraseLibrary, plain: Sequence[Objection]
+    hearings: Sequence[Sequence[Segment]], library: PhraseLibrary, plain: Sequence[Objection]
 ) -> tuple[list[Objection], list[Objection]]:
-    """The objections the focused pass heard in the prospect's words, each marked as such: those that count and
-    those that do not count for want of a second hearing.
+    """The objections the focused pass's `hearings` heard in the prospect's words, each marked as such: those that
+    count and those that do not count for want of a second hearing.
 
     Only words the transcript's turns put in the prospect's mouth count: a mono word outside every turn is unknown,
     and the biased pass turned an agent's "for the record" into "no record" there (bench/consent.py). Where the
-    pass heard the opening more than once (``speech.focus`` flags each later hearing's segments with its name, so
-    segments with the same flags are one hearing), an objection counts only when the transcript or another
-    hearing heard one within ``CORROBORATION_S`` of it: the objection prompt makes any one hearing say its words
-    over a question ("Hi, how are you recording this?" as "I do not record it", "Tell me more about the
-    installation" as "I will be seated. Stop recording."), and two of them did so at one moment only once
-    (h14-given-protection, on one machine), while every objection the pass found in bench/consent.py but one was
-    heard twice or more (the one: "Whoa, I never said you
-    could record me, cut that out" as "Stop recording. Stop recording.", the prompt's words, right by luck). One
-    hearing alone is a doubt, and a doubt goes to a person: those come back as the second list."""
-    hearings: dict[tuple[str, ...], list[Segment]] = {}
-    for segment in focused:
-        hearings.setdefault(segment.flags, [])
-        if segment.speaker == Speaker.PROSPECT:
-            hearings[segment.flags].append(segment)
-    heard = {flags: detect_objections(turns, library) for flags, turns in hearings.items() if turns}
+    pass heard the opening more than once, an objection counts only when the transcript or another hearing heard
+    one within ``CORROBORATION_S`` of it: the objection prompt makes any one hearing say its words over a question
+    ("Hi, how are you recording this?" as "I do not record it", "Tell me more about the installation" as "I will
+    be seated. Stop recording."), and two of them did so at one moment only once (h14-given-protection, on one
+    machine), while every objection the pass found in bench/consent.py but one was heard twice or more (the one:
+    "Whoa, I never said you could record me, cut that out" as "Stop recording. Stop recording.", the prompt's
+    words, right by luck). One hearing alone is a doubt, and a doubt goes to a person: those come back as the
+    second list."""
+    heard = [detect_objections([s for s in hearing if s.speaker == Speaker.PROSPECT], library) for hearing in hearings]
     found: list[Objection] = []
     unconfirmed: list[Objection] = []
-    for flags, objections in heard.items():
-        others = [plain, *(group for other, group in heard.items() if other != flags)]
+    for index, objections in enumerate(heard):
+        others = [plain, *(group for other, group in enumerate(heard) if other != index)]
         for objection in objections:  # backing: how many other hearings (the transcript one of them) heard one
             backing = sum(any(abs(o.at_s - objection.at_s) <= CORROBORATION_S for o in group) for group in others)
             evidence = {**dict(objection.evidence), "source": FOCUS_SOURCE, "heard_elsewhere": backing}
@@ -140,10 +134,11 @@ def assess_disclosure(
     verdict under `policy`."""
     policy = policy or DisclosurePolicy()
     library = (library or PhraseLibrary.shipped()).for_policy(policy)
-    extra = [_from_focused_pass(hit) for turns in _hearings(focused) for hit in detect_disclosures(turns, library)]
+    hearings = _hearings(focused)
+    extra = [_from_focused_pass(hit) for hearing in hearings for hit in detect_disclosures(hearing, library)]
     verbal = merge_hits(detect_disclosures(segments, library), extra)
     heard = detect_objections(segments, library, verbal)
-    backed, unconfirmed = _focused_objections(focused, library, heard)
+    backed, unconfirmed = _focused_objections(hearings, library, heard)
     plain, doubted = _heard_as_disclosure(heard, verbal, backed)
     unconfirmed += doubted
     objection = min([*plain, *backed], key=lambda o: o.at_s, default=None)

@@ -68,17 +68,17 @@ _DENIAL_REACH = 3  # a negation this many words before the recording word denies
 # "none of our calls are recorded", "no one records these calls". Only a subject phrase may stand between it and
 # the recording word, so "no problem, this call is recorded" and "nothing to worry about, this call is recorded"
 # (where the quantifier is no subject of it) still disclose; "no" opens a subject only before a call noun.
-_NEGATIVE_HEADS = frozenset({"nothing", "none", "nobody", "noone"})
-_NO_NOUNS = frozenset({"call", "calls", "conversation", "conversations", "chat", "chats", "line", "part", "one"})
-_SUBJECT_FILLING = frozenset(
-    {"a", "an", "the", "this", "that", "these", "those", "our", "your", "my", "its", "of", "on", "in", "during",
-     "with", "between", "from", "about", "here", "today", "is", "are", "was", "were", "be", "being", "been", "will",
-     "would", "ever", "get", "gets", "getting", "actually", "really", "you", "we", "i", "say", "said", "call",
-     "calls", "conversation", "conversations", "chat", "line", "lines"}
-)  # fmt: skip
-_SUBJECT_REACH = 8  # a negative subject starts at most this many words before the recording word
 _ARTICLES = frozenset({"a", "an"})
 _CALL_NOUNS = frozenset({"call", "calls", "conversation", "chat", "line"})
+_NEGATIVE_HEADS = frozenset({"nothing", "none", "nobody", "noone"})
+_NO_NOUNS = _CALL_NOUNS | {"conversations", "chats", "part", "one"}
+_SUBJECT_FILLING = _CALL_NOUNS | frozenset(
+    {"a", "an", "the", "this", "that", "these", "those", "our", "your", "my", "its", "of", "on", "in", "during",
+     "with", "between", "from", "about", "here", "today", "is", "are", "was", "were", "be", "being", "been", "will",
+     "would", "ever", "get", "gets", "getting", "actually", "really", "you", "we", "i", "say", "said",
+     "conversations", "lines"}
+)  # fmt: skip
+_SUBJECT_REACH = 8  # a negative subject starts at most this many words before the recording word
 _OBJECT_REACH = 3  # "a" and the words of the object after the recording word that are looked at
 # An inquiry opens its sentence with an auxiliary before its subject ("is this call being recorded", "are you
 # recording"), and between them and the recording word stand only the subject and the passive's helpers; any other
@@ -274,6 +274,7 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
     words = [t.text for t in run]
     vetoed = covered(words, library.decoys)
     long_phrases = [p for p in library.disclosure if len(p.split()) >= _WHOLE_PHRASE_MIN_WORDS]
+    negated_phrases = {p for p in long_phrases if _negated(p.split())}
     candidates: list[tuple[float, int, int, str]] = []
     for start in range(len(words)):
         if start in vetoed:
@@ -285,7 +286,7 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
                 stretch = words[start : start + width]
                 if len(stretch) < width or not any(w in library.context_words for w in stretch):
                     continue
-                if _negated(stretch) and not _negated(candidate.split()):
+                if candidate not in negated_phrases and _negated(stretch):
                     continue  # "this call is not recorded" is almost "this call is being recorded"
                 score = fuzz.ratio(candidate, " ".join(stretch))
                 if score > best:
@@ -294,7 +295,7 @@ def _whole_phrase_hits(run: list[Token], segments: Sequence[Segment], library: P
             continue
         if any(_asked(run, words, i) for i in range(start, end)):  # "is this call being recorded" is nearly one
             continue
-        if not _negated(phrase.split()) and _negative_subject(run, words, start):
+        if phrase not in negated_phrases and _negative_subject(run, words, start):
             continue  # "nothing on | this call is recorded": the subject before the stretch denies it
         candidates.append((best, start, end, phrase))
     taken: set[int] = set()

@@ -116,7 +116,7 @@ def _ill_at_ease_at(words: list[str], k: int, vetoed: set[int], library: PhraseL
     while j < len(words) and (words[j] in _DEGREE or words[j] in _NEGATIONS):
         negated = negated or words[j] in _NEGATIONS
         j += 1
-    if j >= len(words) or not (words[j] in _ILL_AT_EASE if not negated else words[j] in _AT_EASE):
+    if j >= len(words) or words[j] not in (_AT_EASE if negated else _ILL_AT_EASE):
         return False
     if words[j] != "against" and words[j + 1 : j + 2] and words[j + 1] not in _FEELING_LINKS:
         return False  # "I am not comfortable, record it anyway": no link, the recording is not what is felt about
